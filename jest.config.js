@@ -1,0 +1,26 @@
+// ESM-only packages Jest on Node 20 must transform (../shared/STACK.md, "Things that bite").
+const esmPackages = [
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer/inflate',
+  'uint8array-extras',
+  '@borewit/text-codec',
+  'p-retry',
+  'is-network-error',
+  'lossless-json',
+];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testRegex: '(src/.*\\.spec\\.ts|test/(e2e|sandbox|tiktok-api)/.*\\.e2e-spec\\.ts)$',
+  moduleFileExtensions: ['ts', 'js', 'json', 'mjs'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' }, module: { type: 'commonjs' } }] },
+  transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join('|')})/)`],
+  moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
+  setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,22 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppModuleOptions } from './app.module';
+import { AppConfig } from './config/app-config';
+import { setUpSwagger } from './swagger';
+
+/** Builds the configured application; `main.ts` and the tests both start the service through this. */
+export async function createApp(config: AppConfig, options: AppModuleOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, options), {
+    bufferLogs: true,
+    rawBody: true, // TikTok's webhook signature covers the exact bytes received
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableShutdownHooks();
+  setUpSwagger(app);
+  await app.init();
+  return app;
+}

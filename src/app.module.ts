@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { DestinationStream } from 'pino';
+import { AuthGuard } from './common/auth/auth.guard';
+import { CryptoModule } from './common/crypto/crypto.module';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { LoggingModule } from './common/logging/logging.module';
+import { AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitGuard } from './rate-limits/rate-limit.guard';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { RedisModule } from './redis/redis.module';
+import { TenantsModule } from './tenants/tenants.module';
+
+export interface AppModuleOptions {
+  /** Where logs go instead of stdout (tests read them back). */
+  logDestination?: DestinationStream;
+}
+
+@Module({})
+export class AppModule {
+  /** The whole service on an already validated configuration (see src/config/env.schema.ts). */
+  static register(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, load: [() => config] }),
+        LoggingModule.register(options.logDestination),
+        DatabaseModule.register(config.db),
+        RedisModule,
+        CryptoModule,
+        RateLimitsModule,
+        MetricsModule,
+        HealthModule,
+        TenantsModule,
+      ],
+      providers: [
+        // Order matters: the key guard identifies the caller before the rate limits count it.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiHeader, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Request } from 'express';
+import { ErrorResponse } from '../http/error.response';
+import { AuthenticatedTenant } from './authenticated-tenant';
+
+export const AUTH_KIND = 'auth-kind';
+export type AuthKind = 'api-key' | 'admin' | 'public';
+
+/** Routes without a key (the browser side of the connect flow, TikTok's webhooks, operations). */
+export const Public = () => applyDecorators(SetMetadata(AUTH_KIND, 'public'), ApiSecurity({}));
+
+/** Admin routes: guard metadata and Swagger security set together so docs and enforcement cannot drift. */
+export const AdminAuth = () =>
+  applyDecorators(
+    SetMetadata(AUTH_KIND, 'admin'),
+    ApiSecurity('admin-key'),
+    ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing or wrong X-Admin-Key.' }),
+  );
+
+/** The default for every other route; the global guard enforces it even where this decorator is absent. */
+export const ApiKeyAuth = () =>
+  applyDecorators(
+    SetMetadata(AUTH_KIND, 'api-key'),
+    ApiSecurity('api-key'),
+    ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, wrong or revoked X-API-Key.' }),
+  );
+
+export const IdempotencyKeyHeader = () =>
+  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key and user return the same upload.' });
+
+export const CurrentTenant = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedTenant => {
+  const tenant = context.switchToHttp().getRequest<Request>().tenant;
+  if (!tenant) throw new Error('CurrentTenant used on a route without API-key auth');
+  return tenant;
+});

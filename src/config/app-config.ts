@@ -1,0 +1,43 @@
+/** The validated, typed configuration; one namespace per concern (STYLE.md §5). */
+export interface AppConfig {
+  app: {
+    port: number;
+    publicUrl: string;
+    adminApiKey: string;
+    logLevel: string;
+  };
+  db: {
+    url: string;
+    driver: 'sqlite' | 'postgresql';
+  };
+  redis: { url?: string };
+  crypto: { tokenEncryptionKeys: string };
+  tiktok: {
+    mode: 'sandbox' | 'live';
+    sandboxPort: number;
+    clientKey: string;
+    clientSecret: string;
+    redirectUri: string;
+    scopes: string[];
+    authUrl: string;
+    apiBaseUrl: string;
+    pkceEncoding: 'hex' | 'base64url';
+    webhookToleranceSeconds: number;
+  };
+  uploads: {
+    spoolDir: string;
+    maxBytes: number;
+    chunkBytes: number;
+  };
+  tokens: {
+    refreshLeadSeconds: number;
+    refreshIntervalSeconds: number;
+  };
+  rateLimits: {
+    apiPerMinute: number;
+    uploadsPerMinute: number;
+    publicPerMinute: number;
+  };
+}
+
+export type Env = Record<string, string | undefined>;

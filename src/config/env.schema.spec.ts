@@ -1,0 +1,121 @@
+import { ConfigValidationError, loadConfig } from './env.schema';
+
+const KEYS = 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+const LIVE_KEYS = 'prod:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+const liveEnv = {
+  TIKTOK_MODE: 'live',
+  ADMIN_API_KEY: 'a-real-admin-key-of-decent-length',
+  TOKEN_ENCRYPTION_KEYS: LIVE_KEYS,
+  TIKTOK_CLIENT_KEY: 'awxyz123',
+  TIKTOK_CLIENT_SECRET: 'real-secret',
+  PUBLIC_URL: 'https://gateway.example.com',
+};
+
+describe(loadConfig.name, () => {
+  it('should start on the documented defaults in sandbox mode', () => {
+    const config = loadConfig({ TOKEN_ENCRYPTION_KEYS: KEYS });
+    expect(config.app.port).toBe(3000);
+    expect(config.app.publicUrl).toBe('http://localhost:3000');
+    expect(config.db).toEqual({ url: 'sqlite:data/tiktok-gateway.sqlite', driver: 'sqlite' });
+    expect(config.tiktok).toMatchObject({
+      mode: 'sandbox',
+      sandboxPort: 3001,
+      redirectUri: 'http://localhost:3000/api/auth/tiktok/callback',
+      scopes: ['user.info.basic', 'video.upload', 'video.publish'],
+      apiBaseUrl: 'http://127.0.0.1:3001',
+      pkceEncoding: 'hex',
+    });
+    expect(config.uploads).toEqual({ spoolDir: 'data/spool', maxBytes: 4294967296, chunkBytes: 10000000 });
+    expect(config.rateLimits).toEqual({ apiPerMinute: 600, uploadsPerMinute: 30, publicPerMinute: 120 });
+    expect(config.redis.url).toBeUndefined();
+  });
+
+  it('should use the TikTok production URLs in live mode', () => {
+    const config = loadConfig(liveEnv);
+    expect(config.tiktok.authUrl).toBe('https://www.tiktok.com/v2/auth/authorize/');
+    expect(config.tiktok.apiBaseUrl).toBe('https://open.tiktokapis.com');
+    expect(config.tiktok.redirectUri).toBe('https://gateway.example.com/api/auth/tiktok/callback');
+  });
+
+  it('should list every problem, one line each, naming the variable', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x/y',
+      UPLOAD_CHUNK_BYTES: '1000',
+      TIKTOK_PKCE_ENCODING: 'plain',
+      REDIS_URL: 'http://localhost:6379',
+      TOKEN_ENCRYPTION_KEYS: 'k1:short',
+      LOG_LEVEL: 'loud',
+    });
+    expect(problems).toHaveLength(7);
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'UPLOAD_CHUNK_BYTES',
+      'TIKTOK_PKCE_ENCODING',
+      'REDIS_URL',
+      'TOKEN_ENCRYPTION_KEYS',
+      'LOG_LEVEL',
+    ]) {
+      expect(problems.filter((p) => p.startsWith(`${name}:`))).toHaveLength(1);
+    }
+  });
+
+  it('should require the secrets in live mode', () => {
+    const problems = problemsOf({ TIKTOK_MODE: 'live' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ADMIN_API_KEY: is required/),
+        expect.stringMatching(/^TOKEN_ENCRYPTION_KEYS: is required/),
+        expect.stringMatching(/^TIKTOK_CLIENT_KEY: is required/),
+        expect.stringMatching(/^TIKTOK_CLIENT_SECRET: is required/),
+      ]),
+    );
+  });
+
+  it('should refuse placeholder and preset secrets in live mode', () => {
+    const problems = problemsOf({
+      ...liveEnv,
+      ADMIN_API_KEY: 'change-me-admin-key-long-enough',
+      TIKTOK_CLIENT_SECRET: 'sbx_client_secret_not_for_live_use',
+      TOKEN_ENCRYPTION_KEYS: KEYS,
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^ADMIN_API_KEY: still holds the .env.example placeholder/),
+      expect.stringMatching(/^TOKEN_ENCRYPTION_KEYS: holds the test preset key/),
+      expect.stringMatching(/^TIKTOK_CLIENT_SECRET: holds a sandbox preset value/),
+    ]);
+  });
+
+  it('should require https TikTok URLs in live mode except on loopback hosts', () => {
+    expect(problemsOf({ ...liveEnv, TIKTOK_API_BASE_URL: 'http://tiktok.internal' })).toEqual([
+      expect.stringMatching(/^TIKTOK_API_BASE_URL: must use https in live mode/),
+    ]);
+    expect(
+      problemsOf({
+        ...liveEnv,
+        TIKTOK_API_BASE_URL: 'http://127.0.0.1:4000',
+        TIKTOK_AUTH_URL: 'http://localhost:4000/a/',
+      }),
+    ).toEqual([]);
+    expect(problemsOf({ ...liveEnv, TIKTOK_API_BASE_URL: 'http://[::1]:4000' })).toEqual([]);
+  });
+
+  it("should accept PostgreSQL URLs and chunk sizes within TikTok's rules", () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/gw', UPLOAD_CHUNK_BYTES: '64000000' });
+    expect(config.db.driver).toBe('postgresql');
+    expect(problemsOf({ UPLOAD_CHUNK_BYTES: '64000001' })).toHaveLength(1);
+    expect(problemsOf({ UPLOAD_CHUNK_BYTES: '5242880' })).toHaveLength(0);
+  });
+});

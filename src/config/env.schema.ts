@@ -1,0 +1,204 @@
+import { AppConfig, Env } from './app-config';
+
+/** The placeholders .env.example ships with; live mode refuses them. */
+export const PLACEHOLDER_MARKER = 'change-me';
+const TOKEN_KEY_RING = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const MIN_CHUNK_BYTES = 5_242_880; // tiktok-api.md §13: valid whichever "MB" TikTok means
+const MAX_CHUNK_BYTES = 64_000_000;
+const TIKTOK_MAX_VIDEO_BYTES = 4_294_967_296;
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates every variable of API.md at once, so a bad start lists all problems, one line each. */
+export function loadConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+
+  const mode = read.oneOf('TIKTOK_MODE', ['sandbox', 'live'] as const, 'sandbox');
+  const live = mode === 'live';
+  const port = read.integer('PORT', 3000, 0, 65535);
+  const publicUrl = read.url('PUBLIC_URL', `http://localhost:${port}`).replace(/\/+$/, '');
+  const sandboxPort = read.integer('TIKTOK_SANDBOX_PORT', 3001, 0, 65535);
+  const sandboxHost = `http://127.0.0.1:${sandboxPort}`;
+
+  const config: AppConfig = {
+    app: {
+      port,
+      publicUrl,
+      adminApiKey: read.secret('ADMIN_API_KEY', live, 24),
+      logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    },
+    db: databaseConfig(read.string('DATABASE_URL', 'sqlite:data/tiktok-gateway.sqlite'), problems),
+    redis: { url: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']) },
+    crypto: { tokenEncryptionKeys: read.keyRing('TOKEN_ENCRYPTION_KEYS', live) },
+    tiktok: {
+      mode,
+      sandboxPort,
+      clientKey: read.secret('TIKTOK_CLIENT_KEY', live, 1),
+      clientSecret: read.secret('TIKTOK_CLIENT_SECRET', live, 1),
+      redirectUri: read.url('TIKTOK_REDIRECT_URI', `${publicUrl}/api/auth/tiktok/callback`),
+      scopes: read.list('TIKTOK_SCOPES', 'user.info.basic,video.upload,video.publish'),
+      authUrl: read.tiktokUrl('TIKTOK_AUTH_URL', live ? 'https://www.tiktok.com/v2/auth/authorize/' : undefined, live),
+      apiBaseUrl: read.tiktokUrl('TIKTOK_API_BASE_URL', live ? 'https://open.tiktokapis.com' : undefined, live),
+      pkceEncoding: read.oneOf('TIKTOK_PKCE_ENCODING', ['hex', 'base64url'] as const, 'hex'),
+      webhookToleranceSeconds: read.integer('TIKTOK_WEBHOOK_TOLERANCE_SECONDS', 300, 1, 86_400),
+    },
+    uploads: {
+      spoolDir: read.string('UPLOAD_SPOOL_DIR', 'data/spool'),
+      maxBytes: read.integer('UPLOAD_MAX_BYTES', TIKTOK_MAX_VIDEO_BYTES, 1, TIKTOK_MAX_VIDEO_BYTES),
+      chunkBytes: read.integer('UPLOAD_CHUNK_BYTES', 10_000_000, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES),
+    },
+    tokens: {
+      refreshLeadSeconds: read.integer('TOKEN_REFRESH_LEAD_SECONDS', 1800, 0, 86_400 * 30),
+      refreshIntervalSeconds: read.integer('TOKEN_REFRESH_INTERVAL_SECONDS', 60, 1, 86_400),
+    },
+    rateLimits: {
+      apiPerMinute: read.integer('RATE_LIMIT_API_PER_MINUTE', 600, 1, 1_000_000),
+      uploadsPerMinute: read.integer('RATE_LIMIT_UPLOADS_PER_MINUTE', 30, 1, 1_000_000),
+      publicPerMinute: read.integer('RATE_LIMIT_PUBLIC_PER_MINUTE', 120, 1, 1_000_000),
+    },
+  };
+  // In sandbox mode the TikTok URLs point at the built-in emulator unless set explicitly.
+  config.tiktok.authUrl ||= `http://localhost:${sandboxPort}/v2/auth/authorize/`;
+  config.tiktok.apiBaseUrl ||= sandboxHost;
+
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return config;
+}
+
+function databaseConfig(url: string, problems: string[]): AppConfig['db'] {
+  if (url.startsWith('sqlite:')) {
+    if (url.length === 'sqlite:'.length)
+      problems.push('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:data/db.sqlite');
+    return { url, driver: 'sqlite' };
+  }
+  if (/^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(url)) return { url, driver: 'postgresql' };
+  problems.push('DATABASE_URL: must be sqlite:<path> or postgres://user:pass@host:port/db');
+  return { url, driver: 'sqlite' };
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  list(name: string, fallback: string): string[] {
+    const items = this.string(name, fallback)
+      .split(',')
+      .map((s) => s.trim());
+    if (items.some((s) => s === '' || /\s/.test(s))) this.problems.push(`${name}: must be a comma-separated list`);
+    return items.filter(Boolean);
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      this.problems.push(`${name}: must be a whole number from ${min} to ${max}, got "${value}"`);
+      return fallback;
+    }
+    return n;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) {
+      this.problems.push(`${name}: must be one of ${allowed.join(', ')}, got "${value}"`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, fallback: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (!isHttpUrl(value)) this.problems.push(`${name}: must be an absolute http(s) URL`);
+    return value;
+  }
+
+  optionalUrl(name: string, protocols: string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (!protocols.includes(safeUrl(value)?.protocol ?? '')) {
+      this.problems.push(`${name}: must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    }
+    return value;
+  }
+
+  /** TikTok URLs must be https in live mode, except on loopback hosts (API.md "Environment"). */
+  tiktokUrl(name: string, fallback: string | undefined, live: boolean): string {
+    const value = this.raw(name) ?? fallback;
+    if (value === undefined) return '';
+    const url = safeUrl(value);
+    if (!url || !['http:', 'https:'].includes(url.protocol)) {
+      this.problems.push(`${name}: must be an absolute http(s) URL`);
+    } else if (live && url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+      this.problems.push(`${name}: must use https in live mode (http is allowed only on loopback hosts)`);
+    }
+    return value;
+  }
+
+  secret(name: string, required: boolean, minLength: number): string {
+    const value = this.raw(name);
+    if (value === undefined) {
+      if (required) this.problems.push(`${name}: is required in live mode`);
+      return '';
+    }
+    if (required && value.includes(PLACEHOLDER_MARKER)) {
+      this.problems.push(`${name}: still holds the .env.example placeholder; set a real value`);
+    } else if (required && value.startsWith('sbx_')) {
+      this.problems.push(`${name}: holds a sandbox preset value, which live mode refuses`);
+    } else if (value.length < minLength) {
+      this.problems.push(`${name}: must be at least ${minLength} characters`);
+    }
+    return value;
+  }
+
+  keyRing(name: string, required: boolean): string {
+    const value = this.raw(name);
+    if (value === undefined) {
+      if (required) this.problems.push(`${name}: is required in live mode (kid:base64key, 32-byte keys)`);
+      return '';
+    }
+    if (!TOKEN_KEY_RING.test(value)) {
+      this.problems.push(`${name}: must be kid:base64key[,kid:base64key...] with 32-byte base64 keys`);
+    } else if (required && value.includes('AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=')) {
+      this.problems.push(`${name}: holds the test preset key, which live mode refuses`);
+    }
+    return value;
+  }
+}
+
+function safeUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  const protocol = safeUrl(value)?.protocol;
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}

@@ -1,0 +1,19 @@
+import { MikroORM } from '@mikro-orm/core';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { buildOrmOptions } from './orm-options';
+
+/** The database, with its committed migrations applied at start (before any module that uses it initialises). */
+@Module({})
+export class DatabaseModule implements OnModuleInit {
+  constructor(private readonly orm: MikroORM) {}
+
+  static register(db: AppConfig['db']): DynamicModule {
+    return { module: DatabaseModule, imports: [MikroOrmModule.forRoot(buildOrmOptions(db))] };
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.orm.getMigrator().up();
+  }
+}

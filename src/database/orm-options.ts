@@ -1,0 +1,35 @@
+import { Options } from '@mikro-orm/core';
+import { Logger } from '@nestjs/common';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { AppConfig } from '../config/app-config';
+import { ENTITIES } from './entities';
+
+/** MikroORM options for the app and the CLI alike; migrations are kept per database platform. */
+export function buildOrmOptions(db: AppConfig['db']): Options {
+  const common: Options = {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    migrations: {
+      path: join(__dirname, 'migrations', db.driver),
+      pathTs: join(__dirname, '..', '..', 'src', 'database', 'migrations', db.driver),
+      glob: '!(*.d).{js,ts}',
+      transactional: true,
+      snapshot: false,
+      silent: true,
+    },
+    logger: (message) => new Logger('MikroORM').log(message),
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+  };
+  if (db.driver === 'postgresql') {
+    return { ...common, driver: PostgreSqlDriver, clientUrl: db.url, pool: { min: 0, max: 10 } };
+  }
+  const file = db.url.slice('sqlite:'.length);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  return { ...common, driver: LibSqlDriver, dbName: file };
+}

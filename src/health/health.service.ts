@@ -1,0 +1,47 @@
+import { HttpStatus, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import {
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  HealthIndicatorService,
+  MikroOrmHealthIndicator,
+} from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { AppError } from '../common/errors/app-error';
+import { REDIS_CLIENT } from '../redis/redis.module';
+
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: MikroOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+  ) {}
+
+  /** Ready means every backing service answers: the database, and Redis when configured. */
+  async checkReadiness(): Promise<HealthCheckResult> {
+    const checks: HealthIndicatorFunction[] = [() => this.database.pingCheck('database', { timeout: 2000 })];
+    if (this.redis) checks.push(() => this.pingRedis(this.redis as Redis));
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const down = Object.keys(result.error ?? {}).join(', ');
+      throw new AppError('service_unavailable', `Not ready: ${down} unavailable.`, HttpStatus.SERVICE_UNAVAILABLE, {
+        checks: result.details,
+      });
+    }
+  }
+
+  private async pingRedis(redis: Redis) {
+    const indicator = this.indicators.check('redis');
+    try {
+      await redis.ping();
+      return indicator.up();
+    } catch {
+      return indicator.down({ message: 'Redis did not answer PING' });
+    }
+  }
+}

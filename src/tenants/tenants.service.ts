@@ -1,0 +1,90 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { randomToken } from '../common/crypto/secret-hash';
+import { NotFoundError } from '../common/errors/app-error';
+import { TokenCipher } from '../tokens/token-cipher';
+import { ApiKeysService } from './api-keys.service';
+import { CreateTenantDto } from './dto/create-tenant.dto';
+import {
+  CreatedApiKeyResponse,
+  CreatedTenantResponse,
+  CurrentTenantResponse,
+  TenantResponse,
+} from './dto/tenant.response';
+import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
+import { Tenant } from './tenant.entity';
+import { TenantRepository } from './tenant.repository';
+
+export const DEMO_TENANT_NAME = 'demo';
+
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tenants: TenantRepository,
+    private readonly apiKeys: ApiKeysService,
+    private readonly cipher: TokenCipher,
+  ) {}
+
+  async createTenant(dto: CreateTenantDto, presetApiKey?: string): Promise<CreatedTenantResponse> {
+    const webhookSecret = `whsec_${randomToken(32)}`;
+    const tenant = this.em.create(Tenant, {
+      name: dto.name,
+      returnUrls: dto.returnUrls ?? [],
+      webhookUrl: dto.webhookUrl,
+      webhookSecretCiphertext: 'pending',
+    });
+    // The ciphertext is bound to the tenant id, so it is written once the id exists (same transaction).
+    tenant.webhookSecretCiphertext = this.cipher.encrypt(webhookSecret, webhookSecretAad(tenant.id));
+    return this.em.transactional(async (em) => {
+      em.persist(tenant);
+      const { apiKey } = await this.apiKeys.issue(tenant, presetApiKey);
+      return { ...toTenantResponse(tenant), apiKey, webhookSecret };
+    });
+  }
+
+  async listTenants(): Promise<{ items: TenantResponse[] }> {
+    return { items: (await this.tenants.listByCreation()).map(toTenantResponse) };
+  }
+
+  async describe(caller: AuthenticatedTenant): Promise<CurrentTenantResponse> {
+    const tenant = await this.tenants.findOneOrFail({ id: caller.tenantId });
+    return { tenantId: tenant.id, name: tenant.name, apiKeyId: caller.apiKeyId };
+  }
+
+  async createApiKey(tenantId: string): Promise<CreatedApiKeyResponse> {
+    const tenant = await this.tenants.findOne({ id: tenantId });
+    if (!tenant) throw new NotFoundError('No tenant with this id.');
+    return this.apiKeys.issue(tenant);
+  }
+
+  revokeApiKey(id: string): Promise<void> {
+    return this.apiKeys.revoke(id);
+  }
+
+  async getWebhookSecret(tenant: Tenant): Promise<string> {
+    await this.em.populate(tenant, ['webhookSecretCiphertext']);
+    return this.cipher.decrypt(tenant.webhookSecretCiphertext, webhookSecretAad(tenant.id));
+  }
+
+  /** Sandbox mode's demo tenant, created on first start with a key the caller supplies (and can print). */
+  async ensureDemoTenant(apiKey: string, returnUrls: string[]): Promise<{ created: boolean }> {
+    if (await this.tenants.findByName(DEMO_TENANT_NAME)) return { created: false };
+    await this.createTenant({ name: DEMO_TENANT_NAME, returnUrls }, apiKey);
+    return { created: true };
+  }
+}
+
+function webhookSecretAad(tenantId: string): string {
+  return `tenant:${tenantId}:webhook_secret`;
+}
+
+function toTenantResponse(tenant: Tenant): TenantResponse {
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    returnUrls: tenant.returnUrls,
+    webhookUrl: tenant.webhookUrl ?? null,
+    createdAt: tenant.createdAt,
+  };
+}
