@@ -14,6 +14,11 @@ import { RateLimitGuard } from './rate-limits/rate-limit.guard';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { TikTokApiModule } from './tiktok-api/tiktok-api.module';
+import { TikTokAuthModule } from './tiktok-auth/tiktok-auth.module';
+import { TokenRefreshModule } from './token-refresh/token-refresh.module';
+import { TokensModule } from './tokens/tokens.module';
+import { ScheduleModule } from '@nestjs/schedule';
 
 export interface AppModuleOptions {
   /** Where logs go instead of stdout (tests read them back). */
@@ -35,7 +40,18 @@ export class AppModule {
         RateLimitsModule,
         MetricsModule,
         HealthModule,
+        ScheduleModule.forRoot(),
+        TikTokApiModule.forRootAsync({
+          useFactory: () => ({
+            clientKey: config.tiktok.clientKey,
+            clientSecret: config.tiktok.clientSecret,
+            apiBaseUrl: config.tiktok.apiBaseUrl,
+          }),
+        }),
         TenantsModule,
+        TokensModule,
+        TikTokAuthModule,
+        TokenRefreshModule,
       ],
       providers: [
         // Order matters: the key guard identifies the caller before the rate limits count it.

@@ -1,5 +1,7 @@
-import { ApiKey } from '../tenants/api-key.entity';
 import { Tenant } from '../tenants/tenant.entity';
+import { ApiKey } from '../tenants/api-key.entity';
+import { ConnectAttempt } from '../tiktok-auth/connect-attempt.entity';
+import { Connection } from '../tokens/connection.entity';
 
 /** Every entity, listed once so the app, the CLI and migrations agree. */
-export const ENTITIES = [Tenant, ApiKey];
+export const ENTITIES = [Tenant, ApiKey, Connection, ConnectAttempt];

@@ -8,12 +8,13 @@ export interface TikTokApiModuleAsyncOptions {
   useFactory: FactoryProvider<TikTokApiOptions | Promise<TikTokApiOptions>>['useFactory'];
 }
 
-/** Provides TikTokApiClient; the options come from config (tiktok namespace) through the factory. */
+/** Provides TikTokApiClient everywhere; the options come from config (tiktok namespace) through the factory. */
 @Module({})
 export class TikTokApiModule {
   static forRootAsync(options: TikTokApiModuleAsyncOptions): DynamicModule {
     return {
       module: TikTokApiModule,
+      global: true,
       imports: options.imports ?? [],
       providers: [
         {

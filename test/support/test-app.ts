@@ -7,7 +7,14 @@ import { testPreset } from '../../config/presets';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, Env } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/env.schema';
+import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
+import { SandboxControl } from '../../src/tiktok-sandbox/sandbox-control';
+import { TikTokSandboxOptions } from '../../src/tiktok-sandbox/sandbox-options';
 import { createTestDatabase, TestDatabase } from './test-database';
+
+/** The gateway's public URL in tests (supertest never needs it to resolve; redirects are followed by hand). */
+export const TEST_PUBLIC_URL = 'http://127.0.0.1:3999';
+export const TEST_REDIRECT_URI = `${TEST_PUBLIC_URL}/api/auth/tiktok/callback`;
 
 export const ADMIN_KEY = testPreset.ADMIN_API_KEY;
 
@@ -15,6 +22,8 @@ export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
   database: TestDatabase;
+  sandbox: TikTokSandbox;
+  control: SandboxControl;
   /** Everything the app logged, as written (JSON lines). */
   logs(): string;
   close(): Promise<void>;
@@ -24,18 +33,39 @@ export interface TestAppOptions {
   env?: Env;
   /** Share a database with another instance instead of creating a new one. */
   database?: TestDatabase;
+  /** Share a sandbox with another instance, or set the options of this app's own one. */
+  sandbox?: TikTokSandbox;
+  sandboxOptions?: Partial<TikTokSandboxOptions>;
+}
+
+/** A TikTok sandbox on a free port, registered for the test gateway's redirect URI. */
+export async function startTestSandbox(options: Partial<TikTokSandboxOptions> = {}): Promise<TikTokSandbox> {
+  const sandbox = new TikTokSandbox({
+    clientKey: testPreset.TIKTOK_CLIENT_KEY,
+    clientSecret: testPreset.TIKTOK_CLIENT_SECRET,
+    redirectUris: [TEST_REDIRECT_URI],
+    processingDelayMs: 50,
+    ...options,
+  });
+  await sandbox.start(0, '127.0.0.1');
+  return sandbox;
 }
 
 /** Boots the real application on a fresh database (or a shared one), capturing its logs. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const ownsDatabase = !options.database;
   const database = options.database ?? (await createTestDatabase());
+  const ownsSandbox = !options.sandbox;
+  const sandbox = options.sandbox ?? (await startTestSandbox(options.sandboxOptions));
   const spoolDir = mkdtempSync(join(tmpdir(), 'tgw-spool-'));
   const config = loadConfig({
     ...testPreset,
     DATABASE_URL: database.url,
     UPLOAD_SPOOL_DIR: spoolDir,
     LOG_LEVEL: 'info',
+    PUBLIC_URL: TEST_PUBLIC_URL,
+    TIKTOK_AUTH_URL: sandbox.authorizeUrl,
+    TIKTOK_API_BASE_URL: sandbox.baseUrl,
     ...options.env,
   });
   const logStream = new PassThrough();
@@ -46,10 +76,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     config,
     database,
+    sandbox,
+    control: new SandboxControl(sandbox.baseUrl),
     logs: () => Buffer.concat(chunks).toString('utf8'),
     close: async () => {
       await app.close();
       if (ownsDatabase) await database.drop();
+      if (ownsSandbox) await sandbox.stop();
       rmSync(spoolDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,9 @@
+import { Injectable } from '@nestjs/common';
+
+/** The clock, injected so time can be passed in rather than faked (STYLE.md §2). */
+@Injectable()
+export class Clock {
+  now(): Date {
+    return new Date();
+  }
+}

@@ -1,0 +1,10 @@
+import { Matches } from 'class-validator';
+import { USER_ID_MESSAGE, USER_ID_PATTERN } from '../../tiktok-auth/dto/create-connect-link.dto';
+
+export class UserIdQuery {
+  /** Your own id for the end user. */
+  @Matches(USER_ID_PATTERN, { message: USER_ID_MESSAGE })
+  userId: string;
+}
+
+export class DisconnectDto extends UserIdQuery {}

@@ -1,0 +1,59 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { Connection } from './connection.entity';
+import { ConnectionRepository } from './connection.repository';
+import { RefreshResult, TokenRefreshService } from './token-refresh.service';
+import { connectionsByStatus, soonestExpirySeconds } from './tokens.metrics';
+
+const BATCH_SIZE = 500;
+const CONCURRENCY = 8;
+
+export type DueRefreshSummary = Record<RefreshResult, number>;
+
+/** The scheduled side of refresh: finds what is due (by index) and refreshes it with bounded concurrency. */
+@Injectable()
+export class DueRefreshService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly refresher: TokenRefreshService,
+  ) {}
+
+  async refreshDue(now: Date): Promise<DueRefreshSummary> {
+    const summary: DueRefreshSummary = { refreshed: 0, not_due: 0, refreshed_elsewhere: 0, reauth_required: 0, transient_failure: 0 };
+    const repository = this.em.fork().getRepository(Connection) as ConnectionRepository;
+    const dueBefore = new Date(now.getTime() + this.refresher.leadMs);
+    const seen = new Set<string>();
+    for (;;) {
+      // Rows that failed transiently stay due; `seen` keeps one scan from retrying them in a loop.
+      const ids = (await repository.findDueForRefresh(dueBefore, BATCH_SIZE + seen.size)).filter((id) => !seen.has(id));
+      if (ids.length === 0) break;
+      ids.forEach((id) => seen.add(id));
+      await runPool(ids, CONCURRENCY, async (id) => {
+        summary[await this.refresher.refresh(id, now, 'scheduled')] += 1;
+      });
+    }
+    await this.updateGauges(now);
+    return summary;
+  }
+
+  private async updateGauges(now: Date): Promise<void> {
+    const em = this.em.fork();
+    for (const status of ['active', 'reauth_required', 'disconnected'] as const) {
+      connectionsByStatus.set({ status }, await em.count(Connection, { status }));
+    }
+    const soonest = await em.findOne(
+      Connection,
+      { status: 'active', accessTokenExpiresAt: { $ne: null } },
+      { fields: ['accessTokenExpiresAt'], orderBy: { accessTokenExpiresAt: 'asc' } },
+    );
+    if (soonest?.accessTokenExpiresAt) soonestExpirySeconds.set((soonest.accessTokenExpiresAt.getTime() - now.getTime()) / 1000);
+  }
+}
+
+async function runPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}

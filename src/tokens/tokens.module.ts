@@ -1,0 +1,18 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { Connection } from './connection.entity';
+import { ConnectionEvents } from './connection-events';
+import { DueRefreshService } from './due-refresh.service';
+import { TokenRefreshService } from './token-refresh.service';
+import { TokenVault } from './token-vault';
+import { TokensController } from './tokens.controller';
+import { TokensService } from './tokens.service';
+
+@Module({
+  imports: [MikroOrmModule.forFeature([Connection])],
+  controllers: [TokensController],
+  providers: [TokensService, TokenRefreshService, DueRefreshService, TokenVault, ConnectionEvents, Clock],
+  exports: [TokensService, DueRefreshService, TokenRefreshService, TokenVault],
+})
+export class TokensModule {}

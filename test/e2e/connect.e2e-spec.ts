@@ -1,0 +1,148 @@
+import request from 'supertest';
+import { connectUser, gatewayPath, openConnectLink } from '../support/connect-flow';
+import { createTenant, startTestApp, TestApp } from '../support/test-app';
+
+describe('Connecting a TikTok account', () => {
+  let t: TestApp;
+  let apiKey: string;
+  const returnUrl = 'https://app.example.com/tiktok/done?tab=1';
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ({ apiKey } = await createTenant(t.app, { returnUrls: ['https://app.example.com/tiktok/'] }));
+  });
+  afterAll(() => t.close());
+
+  const http = () => request(t.app.getHttpServer());
+  const createLink = async (body: Record<string, unknown>) =>
+    (await http().post('/api/auth/tiktok/connect-links').set('X-API-Key', apiKey).send(body).expect(201)).body as {
+      url: string;
+      expiresAt: string;
+    };
+  const status = async (userId: string) =>
+    (await http().get(`/api/tiktok/status?userId=${userId}`).set('X-API-Key', apiKey).expect(200)).body as Record<string, unknown>;
+
+  it('should connect an account and send the browser back to the returnUrl', async () => {
+    const link = await createLink({ userId: 'user-1', returnUrl });
+    expect(new Date(link.expiresAt).getTime() - Date.now()).toBeGreaterThan(9 * 60_000);
+
+    const start = await http().get(gatewayPath(link.url)).expect(302);
+    const authorize = new URL(start.headers.location as string);
+    expect(authorize.origin + authorize.pathname).toBe(t.sandbox.authorizeUrl);
+    expect(Object.fromEntries(authorize.searchParams)).toEqual({
+      client_key: t.config.tiktok.clientKey,
+      response_type: 'code',
+      scope: 'user.info.basic,video.upload,video.publish',
+      redirect_uri: t.config.tiktok.redirectUri,
+      state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      code_challenge: expect.stringMatching(/^[0-9a-f]{64}$/),
+      code_challenge_method: 'S256',
+    });
+    const cookie = (start.headers['set-cookie'] as unknown as string[])[0];
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+
+    const { callback } = await openConnectLink(t.app.getHttpServer(), (await createLink({ userId: 'user-1', returnUrl })).url);
+    expect(callback.status).toBe(302);
+    const back = new URL(callback.headers.location as string);
+    expect(back.toString()).toBe('https://app.example.com/tiktok/done?tab=1&tiktok=connected');
+
+    expect(await status('user-1')).toEqual({
+      connected: true,
+      status: 'active',
+      openId: '723f24d7-e717-40f8-a2b6-cb8464cd23b4',
+      displayName: 'Casey Creator',
+      avatarUrl: expect.stringContaining('https://'),
+      scopes: ['user.info.basic', 'video.upload', 'video.publish'],
+      accessTokenExpiresAt: expect.any(String),
+      refreshTokenExpiresAt: expect.any(String),
+      connectedAt: expect.any(String),
+    });
+    expect(await t.control.violations()).toEqual([]);
+  });
+
+  it('should answer with JSON when there is no returnUrl', async () => {
+    const { callback } = await openConnectLink(t.app.getHttpServer(), (await createLink({ userId: 'user-2' })).url);
+    expect(callback.status).toBe(200);
+    expect(callback.body).toEqual({ connected: true, userId: 'user-2', openId: '723f24d7-e717-40f8-a2b6-cb8464cd23b4' });
+  });
+
+  it('should refuse a returnUrl outside the tenant\'s list and a bad userId', async () => {
+    const outside = await http()
+      .post('/api/auth/tiktok/connect-links')
+      .set('X-API-Key', apiKey)
+      .send({ userId: 'u', returnUrl: 'https://evil.example.com/tiktok/' })
+      .expect(400);
+    expect(outside.body.error).toMatchObject({ code: 'validation_failed', details: { field: 'returnUrl' } });
+    await http().post('/api/auth/tiktok/connect-links').set('X-API-Key', apiKey).send({ userId: 'has space' }).expect(400);
+    await http().post('/api/auth/tiktok/connect-links').set('X-API-Key', apiKey).send({ userId: 'x'.repeat(129) }).expect(400);
+  });
+
+  it('should store nothing when the user denies, and say so at the returnUrl', async () => {
+    const { callback } = await openConnectLink(t.app.getHttpServer(), (await createLink({ userId: 'denier', returnUrl })).url, {
+      decision: 'deny',
+    });
+    expect(callback.status).toBe(302);
+    const back = new URL(callback.headers.location as string);
+    expect(Object.fromEntries(back.searchParams)).toMatchObject({ tiktok: 'error', error: 'forbidden', reason: 'access_denied' });
+    expect(await status('denier')).toEqual({ connected: false, status: 'not_connected' });
+  });
+
+  it('should refuse a reused ticket', async () => {
+    const link = await createLink({ userId: 'reuse', returnUrl });
+    await http().get(gatewayPath(link.url)).expect(302);
+    const second = await http().get(gatewayPath(link.url)).expect(302);
+    expect(Object.fromEntries(new URL(second.headers.location as string).searchParams)).toMatchObject({
+      tiktok: 'error',
+      error: 'invalid_state',
+      reason: 'ticket_used',
+    });
+    const unknown = await http().get('/api/auth/tiktok?ticket=not-a-ticket').expect(400);
+    expect(unknown.body.error).toMatchObject({ code: 'invalid_state', details: { reason: 'ticket_unknown' } });
+  });
+
+  it('should refuse a callback from another browser and a reused or unknown state', async () => {
+    const server = t.app.getHttpServer();
+    const other = await openConnectLink(server, (await createLink({ userId: 'victim' })).url, { cookieOverride: 'x=y' });
+    expect(other.callback.status).toBe(400);
+    expect(other.callback.body.error).toMatchObject({ code: 'invalid_state', details: { reason: 'other_browser' } });
+    expect(await status('victim')).toMatchObject({ connected: false });
+
+    const ok = await openConnectLink(server, (await createLink({ userId: 'replayer' })).url);
+    expect(ok.callback.status).toBe(200);
+    const replay = await request(server).get(`/api/auth/tiktok/callback?code=abc&state=${ok.state}`).set('Cookie', ok.cookie);
+    expect(replay.status).toBe(400);
+    expect(replay.body.error.details.reason).toBe('state_used');
+
+    const unknown = await request(server).get('/api/auth/tiktok/callback?code=abc&state=nope').expect(400);
+    expect(unknown.body.error).toMatchObject({ code: 'invalid_state', details: { reason: 'state_unknown' } });
+  });
+
+  it('should report a TikTok token error with its code and log id, storing nothing', async () => {
+    // Opening the link twice in the sandbox would reuse the code; here TikTok refuses because the code is replayed.
+    const link = await createLink({ userId: 'tokfail' });
+    const start = await http().get(gatewayPath(link.url)).expect(302);
+    const cookie = (start.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const state = new URL(start.headers.location as string).searchParams.get('state');
+    const response = await http().get(`/api/auth/tiktok/callback?code=forged-code&scopes=user.info.basic&state=${state}`).set('Cookie', cookie);
+    expect(response.status).toBe(502);
+    expect(response.body.error).toMatchObject({ code: 'tiktok_error', details: { reason: 'tiktok_error', code: 'invalid_grant', logId: expect.any(String) } });
+    expect(await status('tokfail')).toEqual({ connected: false, status: 'not_connected' });
+  });
+
+  it('should disconnect, revoking at TikTok, and treat a second disconnect as done', async () => {
+    await connectUser(t.app.getHttpServer(), apiKey, 'leaver');
+    const first = await http().post('/api/tiktok/disconnect').set('X-API-Key', apiKey).send({ userId: 'leaver' }).expect(200);
+    expect(first.body).toEqual({ disconnected: true, revokedAtTikTok: true });
+    expect(await status('leaver')).toEqual({ connected: false, status: 'not_connected' });
+    const second = await http().post('/api/tiktok/disconnect').set('X-API-Key', apiKey).send({ userId: 'leaver' }).expect(200);
+    expect(second.body).toEqual({ disconnected: false });
+  });
+
+  it('should keep tenants apart', async () => {
+    await connectUser(t.app.getHttpServer(), apiKey, 'shared-name');
+    const other = await createTenant(t.app, { name: 'other' });
+    const response = await http().get('/api/tiktok/status?userId=shared-name').set('X-API-Key', other.apiKey).expect(200);
+    expect(response.body).toEqual({ connected: false, status: 'not_connected' });
+  });
+});
