@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext, EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { randomToken } from '../common/crypto/secret-hash';
 import { NotFoundError } from '../common/errors/app-error';
@@ -68,6 +68,7 @@ export class TenantsService {
   }
 
   /** Sandbox mode's demo tenant, created on first start with a key the caller supplies (and can print). */
+  @CreateRequestContext()
   async ensureDemoTenant(apiKey: string, returnUrls: string[]): Promise<{ created: boolean }> {
     if (await this.tenants.findByName(DEMO_TENANT_NAME)) return { created: false };
     await this.createTenant({ name: DEMO_TENANT_NAME, returnUrls }, apiKey);
