@@ -11,6 +11,9 @@ import { RateLimiter } from './rate-limiter';
 
 const MINUTE_MS = 60_000;
 
+/** One budget per key or IP across all routes (the throttler's default key counts each route apart). */
+const budgetAcrossRoutes = (_context: ExecutionContext, tracker: string, name: string) => `${name}:${tracker}`;
+
 function authKindOf(context: ExecutionContext): AuthKind {
   const kind = (Reflect.getMetadata(AUTH_KIND, context.getHandler()) ??
     Reflect.getMetadata(AUTH_KIND, context.getClass())) as AuthKind | undefined;
@@ -45,6 +48,7 @@ function authKindOf(context: ExecutionContext): AuthKind {
               limit: limits.publicPerMinute,
               skipIf: (context) => authKindOf(context) !== 'public',
               getTracker: (req: Record<string, unknown>) => `ip:${String((req as unknown as Request).ip)}`,
+              generateKey: budgetAcrossRoutes,
             },
           ],
         };

@@ -34,10 +34,14 @@ export class ConnectFlowService {
     private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
-  async createConnectLink(caller: AuthenticatedTenant, dto: CreateConnectLinkDto, now: Date): Promise<ConnectLinkResponse> {
+  async createConnectLink(
+    caller: AuthenticatedTenant,
+    dto: CreateConnectLinkDto,
+    now: Date,
+  ): Promise<ConnectLinkResponse> {
     const tenant = await this.em.findOneOrFail(Tenant, { id: caller.tenantId });
     if (dto.returnUrl && !tenant.returnUrls.some((prefix) => dto.returnUrl?.startsWith(prefix))) {
-      throw new ValidationFailedError('returnUrl must start with one of the tenant\'s returnUrls.', {
+      throw new ValidationFailedError("returnUrl must start with one of the tenant's returnUrls.", {
         field: 'returnUrl',
         allowedPrefixes: tenant.returnUrls,
       });

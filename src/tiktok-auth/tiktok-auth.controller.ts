@@ -31,7 +31,10 @@ export class TikTokAuthController {
   @Post('connect-links')
   @ApiKeyAuth()
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'validation_failed (userId, or returnUrl not allowed)' })
-  createConnectLink(@CurrentTenant() caller: AuthenticatedTenant, @Body() dto: CreateConnectLinkDto): Promise<ConnectLinkResponse> {
+  createConnectLink(
+    @CurrentTenant() caller: AuthenticatedTenant,
+    @Body() dto: CreateConnectLinkDto,
+  ): Promise<ConnectLinkResponse> {
     return this.flow.createConnectLink(caller, dto, this.clock.now());
   }
 
@@ -58,8 +61,13 @@ export class TikTokAuthController {
   @ApiQuery({ name: 'error', required: false })
   @ApiQuery({ name: 'error_description', required: false })
   @ApiOkResponse({ type: ConnectedResponse, description: 'Connected (no returnUrl)' })
-  @ApiFoundResponse({ description: 'To the returnUrl with tiktok=connected, or tiktok=error&error=<code>&reason=<why>' })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'invalid_state: unknown, used, expired or other-browser state' })
+  @ApiFoundResponse({
+    description: 'To the returnUrl with tiktok=connected, or tiktok=error&error=<code>&reason=<why>',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'invalid_state: unknown, used, expired or other-browser state',
+  })
   @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'tiktok_unavailable' })
   finishConnect(@Req() req: Request, @Res() res: Response): void {
     const { attempt, openId } = req.user as ConnectedUser;

@@ -43,7 +43,10 @@ function toConnectFlowError(error: unknown, req: Request): Error {
     return new ConnectFlowError('tiktok_unavailable', returnUrl, 'tiktok_unavailable', 503);
   }
   if (cause instanceof TikTokApiError) {
-    return new ConnectFlowError('tiktok_error', returnUrl, 'tiktok_error', 502, { code: cause.tiktokCode, logId: cause.logId });
+    return new ConnectFlowError('tiktok_error', returnUrl, 'tiktok_error', 502, {
+      code: cause.tiktokCode,
+      logId: cause.logId,
+    });
   }
   if (cause instanceof AppError) return cause;
   return cause instanceof Error ? cause : new Error('TikTok sign-in failed');

@@ -13,15 +13,23 @@ export class ConnectionEvents {
 
   /** `leaseOwner` limits the change to the refresher that holds the lease. */
   async markReauthRequired(connection: Connection, reason: string, leaseOwner?: string): Promise<void> {
-    await this.em.fork().nativeUpdate(
-      Connection,
-      { id: connection.id, ...(leaseOwner ? { refreshLeaseOwner: leaseOwner } : {}) },
-      { status: 'reauth_required', endedReason: reason, ...clearedTokens() },
-    );
+    await this.em
+      .fork()
+      .nativeUpdate(
+        Connection,
+        { id: connection.id, ...(leaseOwner ? { refreshLeaseOwner: leaseOwner } : {}) },
+        { status: 'reauth_required', endedReason: reason, ...clearedTokens() },
+      );
   }
 
   async markDisconnected(connection: Connection, reason: string): Promise<void> {
-    await this.em.fork().nativeUpdate(Connection, { id: connection.id }, { status: 'disconnected', endedReason: reason, ...clearedTokens() });
+    await this.em
+      .fork()
+      .nativeUpdate(
+        Connection,
+        { id: connection.id },
+        { status: 'disconnected', endedReason: reason, ...clearedTokens() },
+      );
   }
 
   recordConnected(): void {

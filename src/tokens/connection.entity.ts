@@ -1,4 +1,15 @@
-import { Entity, EntityRepositoryType, Enum, Index, ManyToOne, Opt, PrimaryKey, Property, Ref, Unique } from '@mikro-orm/core';
+import {
+  Entity,
+  EntityRepositoryType,
+  Enum,
+  Index,
+  ManyToOne,
+  Opt,
+  PrimaryKey,
+  Property,
+  Ref,
+  Unique,
+} from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Tenant } from '../tenants/tenant.entity';
 import { ConnectionRepository } from './connection.repository';

@@ -19,7 +19,13 @@ export class DueRefreshService {
   ) {}
 
   async refreshDue(now: Date): Promise<DueRefreshSummary> {
-    const summary: DueRefreshSummary = { refreshed: 0, not_due: 0, refreshed_elsewhere: 0, reauth_required: 0, transient_failure: 0 };
+    const summary: DueRefreshSummary = {
+      refreshed: 0,
+      not_due: 0,
+      refreshed_elsewhere: 0,
+      reauth_required: 0,
+      transient_failure: 0,
+    };
     const repository = this.em.fork().getRepository(Connection) as ConnectionRepository;
     const dueBefore = new Date(now.getTime() + this.refresher.leadMs);
     const seen = new Set<string>();
@@ -46,7 +52,8 @@ export class DueRefreshService {
       { status: 'active', accessTokenExpiresAt: { $ne: null } },
       { fields: ['accessTokenExpiresAt'], orderBy: { accessTokenExpiresAt: 'asc' } },
     );
-    if (soonest?.accessTokenExpiresAt) soonestExpirySeconds.set((soonest.accessTokenExpiresAt.getTime() - now.getTime()) / 1000);
+    if (soonest?.accessTokenExpiresAt)
+      soonestExpirySeconds.set((soonest.accessTokenExpiresAt.getTime() - now.getTime()) / 1000);
   }
 }
 

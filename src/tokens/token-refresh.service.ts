@@ -63,16 +63,21 @@ export class TokenRefreshService {
     try {
       const tokens = await this.tiktok.refreshAccessToken(this.vault.openRefreshToken(connection));
       const sealed = this.vault.seal(connection.id, tokens, now);
-      const written = await em.nativeUpdate(Connection, { id: connection.id, refreshLeaseOwner: owner, tokenVersion: connection.tokenVersion }, {
-        ...sealed,
-        scopes: tokens.scopes,
-        tokenVersion: connection.tokenVersion + 1,
-        refreshLeaseUntil: null,
-        refreshLeaseOwner: null,
-        lastRefreshError: null,
-      });
+      const written = await em.nativeUpdate(
+        Connection,
+        { id: connection.id, refreshLeaseOwner: owner, tokenVersion: connection.tokenVersion },
+        {
+          ...sealed,
+          scopes: tokens.scopes,
+          tokenVersion: connection.tokenVersion + 1,
+          refreshLeaseUntil: null,
+          refreshLeaseOwner: null,
+          lastRefreshError: null,
+        },
+      );
       // Unreachable while LEASE_MS exceeds the call's timeout; if it ever happens the new pair is lost and logged.
-      if (written !== 1) this.logger.error({ connectionId }, 'Refresh lease lost before the rotated tokens were stored');
+      if (written !== 1)
+        this.logger.error({ connectionId }, 'Refresh lease lost before the rotated tokens were stored');
       tokenRefreshesTotal.inc({ result: 'refreshed', trigger });
       return 'refreshed';
     } catch (error) {
@@ -86,7 +91,12 @@ export class TokenRefreshService {
     return expiresAt < now.getTime() + this.leadMs;
   }
 
-  private async recordFailure(connection: Connection, owner: string, error: unknown, trigger: RefreshTrigger): Promise<RefreshResult> {
+  private async recordFailure(
+    connection: Connection,
+    owner: string,
+    error: unknown,
+    trigger: RefreshTrigger,
+  ): Promise<RefreshResult> {
     if (error instanceof TikTokApiError && error.isInvalidGrant()) {
       // The refresh token is dead: keep no dead tokens; the user must connect again (tiktok-api.md §13).
       await this.events.markReauthRequired(connection, 'refresh_token_invalid', owner);
@@ -95,33 +105,43 @@ export class TokenRefreshService {
     }
     const reason = error instanceof TikTokApiError ? error.tiktokCode : error instanceof Error ? error.name : 'unknown';
     this.logger.warn({ connectionId: connection.id, reason }, 'Token refresh failed; will retry');
-    await this.em.fork().nativeUpdate(Connection, { id: connection.id, refreshLeaseOwner: owner }, {
-      refreshLeaseUntil: null,
-      refreshLeaseOwner: null,
-      lastRefreshError: reason.slice(0, 500),
-    });
+    await this.em.fork().nativeUpdate(
+      Connection,
+      { id: connection.id, refreshLeaseOwner: owner },
+      {
+        refreshLeaseUntil: null,
+        refreshLeaseOwner: null,
+        lastRefreshError: reason.slice(0, 500),
+      },
+    );
     tokenRefreshesTotal.inc({ result: 'transient_failure', trigger });
     return 'transient_failure';
   }
 
   private async acquireLease(id: string, owner: string, now: Date): Promise<boolean> {
-    const taken = await this.em.fork().nativeUpdate(
-      Connection,
-      { id, status: 'active', $or: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { $lt: now } }] },
-      { refreshLeaseUntil: new Date(now.getTime() + LEASE_MS), refreshLeaseOwner: owner },
-    );
+    const taken = await this.em
+      .fork()
+      .nativeUpdate(
+        Connection,
+        { id, status: 'active', $or: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { $lt: now } }] },
+        { refreshLeaseUntil: new Date(now.getTime() + LEASE_MS), refreshLeaseOwner: owner },
+      );
     return taken === 1;
   }
 
   private async releaseLease(id: string, owner: string): Promise<void> {
-    await this.em.fork().nativeUpdate(Connection, { id, refreshLeaseOwner: owner }, { refreshLeaseUntil: null, refreshLeaseOwner: null });
+    await this.em
+      .fork()
+      .nativeUpdate(Connection, { id, refreshLeaseOwner: owner }, { refreshLeaseUntil: null, refreshLeaseOwner: null });
   }
 
   /** Another refresher holds the lease: wait for it to finish so the caller then reads the new token. */
   private async waitForLease(id: string): Promise<void> {
     const deadline = Date.now() + LEASE_MS;
     while (Date.now() < deadline) {
-      const row = await this.em.fork().findOne(Connection, { id }, { fields: ['refreshLeaseOwner'], disableIdentityMap: true });
+      const row = await this.em
+        .fork()
+        .findOne(Connection, { id }, { fields: ['refreshLeaseOwner'], disableIdentityMap: true });
       if (!row?.refreshLeaseOwner) return;
       await sleep(LEASE_WAIT_POLL_MS);
     }

@@ -35,17 +35,26 @@ export class TokenVault {
   }
 
   /** Re-encrypts under the newest key; returns undefined when the row already uses it. */
-  reEncrypt(connection: Connection): Pick<SealedTokens, 'accessTokenCiphertext' | 'refreshTokenCiphertext'> | undefined {
+  reEncrypt(
+    connection: Connection,
+  ): Pick<SealedTokens, 'accessTokenCiphertext' | 'refreshTokenCiphertext'> | undefined {
     const { accessTokenCiphertext: access, refreshTokenCiphertext: refresh } = connection;
     if (!access || !refresh) return undefined;
     if (!this.cipher.needsReEncryption(access) && !this.cipher.needsReEncryption(refresh)) return undefined;
     return {
       accessTokenCiphertext: this.cipher.encrypt(this.openAccessToken(connection), aad(connection.id, 'access_token')),
-      refreshTokenCiphertext: this.cipher.encrypt(this.openRefreshToken(connection), aad(connection.id, 'refresh_token')),
+      refreshTokenCiphertext: this.cipher.encrypt(
+        this.openRefreshToken(connection),
+        aad(connection.id, 'refresh_token'),
+      ),
     };
   }
 
-  private open(connection: Connection, property: 'accessTokenCiphertext' | 'refreshTokenCiphertext', field: TokenField) {
+  private open(
+    connection: Connection,
+    property: 'accessTokenCiphertext' | 'refreshTokenCiphertext',
+    field: TokenField,
+  ) {
     const ciphertext = connection[property];
     if (!ciphertext) throw new Error(`Connection ${connection.id} has no ${field}`);
     return this.cipher.decrypt(ciphertext, aad(connection.id, field));

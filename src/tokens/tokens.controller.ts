@@ -16,7 +16,10 @@ export class TokensController {
 
   /** Whether the user has a connected TikTok account, and its profile and token lifetimes (never the tokens). */
   @Get('status')
-  getConnectionStatus(@CurrentTenant() caller: AuthenticatedTenant, @Query() query: UserIdQuery): Promise<ConnectionStatusResponse> {
+  getConnectionStatus(
+    @CurrentTenant() caller: AuthenticatedTenant,
+    @Query() query: UserIdQuery,
+  ): Promise<ConnectionStatusResponse> {
     return this.tokens.getStatus(caller, query.userId);
   }
 

@@ -30,7 +30,13 @@ export class TokensService {
   ) {}
 
   /** Stores (or replaces) the user's connection with a fresh token pair from a completed connect flow. */
-  async saveConnection(tenantId: string, userId: string, tokens: TikTokTokenSet, profile: TikTokUserInfo, now: Date): Promise<Connection> {
+  async saveConnection(
+    tenantId: string,
+    userId: string,
+    tokens: TikTokTokenSet,
+    profile: TikTokUserInfo,
+    now: Date,
+  ): Promise<Connection> {
     const em = this.em.fork();
     const connection =
       (await em.findOne(Connection, { tenant: tenantId, userId })) ??
@@ -102,7 +108,10 @@ export class TokensService {
         revokedAtTikTok = true;
       } catch (error) {
         const reason = error instanceof AppError ? error.code : 'unknown';
-        this.logger.warn({ connectionId: connection.id, reason }, 'Could not revoke at TikTok; deleting the tokens here anyway');
+        this.logger.warn(
+          { connectionId: connection.id, reason },
+          'Could not revoke at TikTok; deleting the tokens here anyway',
+        );
       }
     }
     await this.events.markDisconnected(connection, 'disconnected');
@@ -110,14 +119,25 @@ export class TokensService {
   }
 
   private async activeConnection(tenantId: string, userId: string): Promise<Connection> {
-    const connection = await this.em.fork().findOne(Connection, { tenant: tenantId, userId }, { disableIdentityMap: true });
+    const connection = await this.em
+      .fork()
+      .findOne(Connection, { tenant: tenantId, userId }, { disableIdentityMap: true });
     if (!connection || connection.status === 'disconnected') {
-      throw new AppError('not_connected', `User ${userId} has no connected TikTok account; create a connect link first.`, HttpStatus.CONFLICT);
+      throw new AppError(
+        'not_connected',
+        `User ${userId} has no connected TikTok account; create a connect link first.`,
+        HttpStatus.CONFLICT,
+      );
     }
     if (connection.status === 'reauth_required') {
-      throw new AppError('reauth_required', `User ${userId} must connect their TikTok account again.`, HttpStatus.CONFLICT, {
-        reason: connection.endedReason,
-      });
+      throw new AppError(
+        'reauth_required',
+        `User ${userId} must connect their TikTok account again.`,
+        HttpStatus.CONFLICT,
+        {
+          reason: connection.endedReason,
+        },
+      );
     }
     return connection;
   }

@@ -1,4 +1,6 @@
+import { MikroORM } from '@mikro-orm/core';
 import request from 'supertest';
+import { ConnectAttempt } from '../../src/tiktok-auth/connect-attempt.entity';
 import { connectUser, gatewayPath, openConnectLink } from '../support/connect-flow';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
 
@@ -20,7 +22,10 @@ describe('Connecting a TikTok account', () => {
       expiresAt: string;
     };
   const status = async (userId: string) =>
-    (await http().get(`/api/tiktok/status?userId=${userId}`).set('X-API-Key', apiKey).expect(200)).body as Record<string, unknown>;
+    (await http().get(`/api/tiktok/status?userId=${userId}`).set('X-API-Key', apiKey).expect(200)).body as Record<
+      string,
+      unknown
+    >;
 
   it('should connect an account and send the browser back to the returnUrl', async () => {
     const link = await createLink({ userId: 'user-1', returnUrl });
@@ -42,7 +47,10 @@ describe('Connecting a TikTok account', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
 
-    const { callback } = await openConnectLink(t.app.getHttpServer(), (await createLink({ userId: 'user-1', returnUrl })).url);
+    const { callback } = await openConnectLink(
+      t.app.getHttpServer(),
+      (await createLink({ userId: 'user-1', returnUrl })).url,
+    );
     expect(callback.status).toBe(302);
     const back = new URL(callback.headers.location as string);
     expect(back.toString()).toBe('https://app.example.com/tiktok/done?tab=1&tiktok=connected');
@@ -64,27 +72,47 @@ describe('Connecting a TikTok account', () => {
   it('should answer with JSON when there is no returnUrl', async () => {
     const { callback } = await openConnectLink(t.app.getHttpServer(), (await createLink({ userId: 'user-2' })).url);
     expect(callback.status).toBe(200);
-    expect(callback.body).toEqual({ connected: true, userId: 'user-2', openId: '723f24d7-e717-40f8-a2b6-cb8464cd23b4' });
+    expect(callback.body).toEqual({
+      connected: true,
+      userId: 'user-2',
+      openId: '723f24d7-e717-40f8-a2b6-cb8464cd23b4',
+    });
   });
 
-  it('should refuse a returnUrl outside the tenant\'s list and a bad userId', async () => {
+  it("should refuse a returnUrl outside the tenant's list and a bad userId", async () => {
     const outside = await http()
       .post('/api/auth/tiktok/connect-links')
       .set('X-API-Key', apiKey)
       .send({ userId: 'u', returnUrl: 'https://evil.example.com/tiktok/' })
       .expect(400);
     expect(outside.body.error).toMatchObject({ code: 'validation_failed', details: { field: 'returnUrl' } });
-    await http().post('/api/auth/tiktok/connect-links').set('X-API-Key', apiKey).send({ userId: 'has space' }).expect(400);
-    await http().post('/api/auth/tiktok/connect-links').set('X-API-Key', apiKey).send({ userId: 'x'.repeat(129) }).expect(400);
+    await http()
+      .post('/api/auth/tiktok/connect-links')
+      .set('X-API-Key', apiKey)
+      .send({ userId: 'has space' })
+      .expect(400);
+    await http()
+      .post('/api/auth/tiktok/connect-links')
+      .set('X-API-Key', apiKey)
+      .send({ userId: 'x'.repeat(129) })
+      .expect(400);
   });
 
   it('should store nothing when the user denies, and say so at the returnUrl', async () => {
-    const { callback } = await openConnectLink(t.app.getHttpServer(), (await createLink({ userId: 'denier', returnUrl })).url, {
-      decision: 'deny',
-    });
+    const { callback } = await openConnectLink(
+      t.app.getHttpServer(),
+      (await createLink({ userId: 'denier', returnUrl })).url,
+      {
+        decision: 'deny',
+      },
+    );
     expect(callback.status).toBe(302);
     const back = new URL(callback.headers.location as string);
-    expect(Object.fromEntries(back.searchParams)).toMatchObject({ tiktok: 'error', error: 'forbidden', reason: 'access_denied' });
+    expect(Object.fromEntries(back.searchParams)).toMatchObject({
+      tiktok: 'error',
+      error: 'forbidden',
+      reason: 'access_denied',
+    });
     expect(await status('denier')).toEqual({ connected: false, status: 'not_connected' });
   });
 
@@ -103,14 +131,18 @@ describe('Connecting a TikTok account', () => {
 
   it('should refuse a callback from another browser and a reused or unknown state', async () => {
     const server = t.app.getHttpServer();
-    const other = await openConnectLink(server, (await createLink({ userId: 'victim' })).url, { cookieOverride: 'x=y' });
+    const other = await openConnectLink(server, (await createLink({ userId: 'victim' })).url, {
+      cookieOverride: 'x=y',
+    });
     expect(other.callback.status).toBe(400);
     expect(other.callback.body.error).toMatchObject({ code: 'invalid_state', details: { reason: 'other_browser' } });
     expect(await status('victim')).toMatchObject({ connected: false });
 
     const ok = await openConnectLink(server, (await createLink({ userId: 'replayer' })).url);
     expect(ok.callback.status).toBe(200);
-    const replay = await request(server).get(`/api/auth/tiktok/callback?code=abc&state=${ok.state}`).set('Cookie', ok.cookie);
+    const replay = await request(server)
+      .get(`/api/auth/tiktok/callback?code=abc&state=${ok.state}`)
+      .set('Cookie', ok.cookie);
     expect(replay.status).toBe(400);
     expect(replay.body.error.details.reason).toBe('state_used');
 
@@ -124,25 +156,117 @@ describe('Connecting a TikTok account', () => {
     const start = await http().get(gatewayPath(link.url)).expect(302);
     const cookie = (start.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
     const state = new URL(start.headers.location as string).searchParams.get('state');
-    const response = await http().get(`/api/auth/tiktok/callback?code=forged-code&scopes=user.info.basic&state=${state}`).set('Cookie', cookie);
+    const response = await http()
+      .get(`/api/auth/tiktok/callback?code=forged-code&scopes=user.info.basic&state=${state}`)
+      .set('Cookie', cookie);
     expect(response.status).toBe(502);
-    expect(response.body.error).toMatchObject({ code: 'tiktok_error', details: { reason: 'tiktok_error', code: 'invalid_grant', logId: expect.any(String) } });
+    expect(response.body.error).toMatchObject({
+      code: 'tiktok_error',
+      details: { reason: 'tiktok_error', code: 'invalid_grant', logId: expect.any(String) },
+    });
     expect(await status('tokfail')).toEqual({ connected: false, status: 'not_connected' });
   });
 
   it('should disconnect, revoking at TikTok, and treat a second disconnect as done', async () => {
     await connectUser(t.app.getHttpServer(), apiKey, 'leaver');
-    const first = await http().post('/api/tiktok/disconnect').set('X-API-Key', apiKey).send({ userId: 'leaver' }).expect(200);
+    const first = await http()
+      .post('/api/tiktok/disconnect')
+      .set('X-API-Key', apiKey)
+      .send({ userId: 'leaver' })
+      .expect(200);
     expect(first.body).toEqual({ disconnected: true, revokedAtTikTok: true });
     expect(await status('leaver')).toEqual({ connected: false, status: 'not_connected' });
-    const second = await http().post('/api/tiktok/disconnect').set('X-API-Key', apiKey).send({ userId: 'leaver' }).expect(200);
+    const second = await http()
+      .post('/api/tiktok/disconnect')
+      .set('X-API-Key', apiKey)
+      .send({ userId: 'leaver' })
+      .expect(200);
     expect(second.body).toEqual({ disconnected: false });
   });
 
   it('should keep tenants apart', async () => {
     await connectUser(t.app.getHttpServer(), apiKey, 'shared-name');
     const other = await createTenant(t.app, { name: 'other' });
-    const response = await http().get('/api/tiktok/status?userId=shared-name').set('X-API-Key', other.apiKey).expect(200);
+    const response = await http()
+      .get('/api/tiktok/status?userId=shared-name')
+      .set('X-API-Key', other.apiKey)
+      .expect(200);
     expect(response.body).toEqual({ connected: false, status: 'not_connected' });
+  });
+});
+
+describe('Connecting when links expire or TikTok is down', () => {
+  let t: TestApp;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT_PUBLIC_PER_MINUTE: '1000' } });
+    ({ apiKey } = await createTenant(t.app, { returnUrls: ['https://app.example.com/'] }));
+  });
+  afterAll(() => t.close());
+
+  const createLink = async (userId: string, returnUrl?: string) =>
+    (
+      await request(t.app.getHttpServer())
+        .post('/api/auth/tiktok/connect-links')
+        .set('X-API-Key', apiKey)
+        .send({ userId, returnUrl })
+        .expect(201)
+    ).body as { url: string };
+  const expireAttempts = (field: 'expiresAt' | 'stateExpiresAt') =>
+    t.app
+      .get(MikroORM)
+      .em.fork()
+      .nativeUpdate(ConnectAttempt, {}, { [field]: new Date(Date.now() - 1000) });
+
+  it('should refuse an expired link', async () => {
+    const link = await createLink('late', 'https://app.example.com/back');
+    await expireAttempts('expiresAt');
+    const response = await request(t.app.getHttpServer()).get(gatewayPath(link.url)).expect(302);
+    expect(new URL(response.headers.location as string).searchParams.get('reason')).toBe('ticket_expired');
+  });
+
+  it('should refuse an expired state', async () => {
+    const link = await createLink('slow');
+    const start = await request(t.app.getHttpServer()).get(gatewayPath(link.url)).expect(302);
+    const cookie = (start.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const state = new URL(start.headers.location as string).searchParams.get('state');
+    await expireAttempts('stateExpiresAt');
+    const response = await request(t.app.getHttpServer())
+      .get(`/api/auth/tiktok/callback?code=c&state=${state}`)
+      .set('Cookie', cookie);
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.reason).toBe('state_expired');
+  });
+
+  it('should say tiktok_unavailable when TikTok cannot be reached, storing nothing', async () => {
+    await t.sandbox.stop();
+    const link = await createLink('unlucky');
+    const start = await request(t.app.getHttpServer()).get(gatewayPath(link.url)).expect(302);
+    const cookie = (start.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const state = new URL(start.headers.location as string).searchParams.get('state');
+    const response = await request(t.app.getHttpServer())
+      .get(`/api/auth/tiktok/callback?code=c&state=${state}`)
+      .set('Cookie', cookie);
+    expect(response.status).toBe(503);
+    expect(response.body.error.code).toBe('tiktok_unavailable');
+    const status = await request(t.app.getHttpServer())
+      .get('/api/tiktok/status?userId=unlucky')
+      .set('X-API-Key', apiKey);
+    expect(status.body).toEqual({ connected: false, status: 'not_connected' });
+  });
+});
+
+describe('Rate limits on the public connect endpoints', () => {
+  it('should limit each client IP on the endpoints without an API key', async () => {
+    const t = await startTestApp({ env: { RATE_LIMIT_PUBLIC_PER_MINUTE: '3' } });
+    try {
+      for (let i = 0; i < 3; i++) await request(t.app.getHttpServer()).get('/api/auth/tiktok?ticket=x').expect(400);
+      const limited = await request(t.app.getHttpServer()).get('/api/auth/tiktok/callback?state=x&code=y').expect(429);
+      expect(limited.body.error.code).toBe('rate_limited');
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -39,7 +39,11 @@ export async function openConnectLink(
 
 /** Creates a connect link for `userId` and completes it with the given sandbox account. */
 export async function connectUser(server: App, apiKey: string, userId: string, account = 'creator'): Promise<void> {
-  const link = await request(server).post('/api/auth/tiktok/connect-links').set('X-API-Key', apiKey).send({ userId }).expect(201);
+  const link = await request(server)
+    .post('/api/auth/tiktok/connect-links')
+    .set('X-API-Key', apiKey)
+    .send({ userId })
+    .expect(201);
   const { callback } = await openConnectLink(server, (link.body as { url: string }).url, { account });
   if (callback.status !== 200) throw new Error(`Connect failed: ${callback.status} ${JSON.stringify(callback.body)}`);
 }

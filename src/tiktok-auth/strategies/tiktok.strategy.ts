@@ -73,7 +73,13 @@ export class TikTokStrategy extends PassportStrategy(OAuth2Strategy, 'tiktok', 6
     this.tiktok.getUserInfo(accessToken).then((profile) => done(null, profile), done);
   }
 
-  async validate(req: Request, _access: string, _refresh: string, tokenSet: TikTokTokenSet, profile: TikTokUserInfo): Promise<ConnectedUser> {
+  async validate(
+    req: Request,
+    _access: string,
+    _refresh: string,
+    tokenSet: TikTokTokenSet,
+    profile: TikTokUserInfo,
+  ): Promise<ConnectedUser> {
     const attempt = req.connectAttempt as ConnectAttempt;
     await this.tokens.saveConnection(attempt.tenant.id, attempt.userId, tokenSet, profile, this.clock.now());
     return { attempt, openId: tokenSet.openId };
