@@ -22,7 +22,10 @@ export class TokenRefreshJob implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     const intervalMs = this.config.get('tokens', { infer: true }).refreshIntervalSeconds * 1000;
-    this.scheduler.addInterval(JOB, setInterval(() => this.tick(), intervalMs));
+    this.scheduler.addInterval(
+      JOB,
+      setInterval(() => this.tick(), intervalMs),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
