@@ -62,8 +62,10 @@ export class TenantsService {
     return this.apiKeys.revoke(id);
   }
 
-  async getWebhookSecret(tenant: Tenant): Promise<string> {
-    await this.em.populate(tenant, ['webhookSecretCiphertext']);
+  async getWebhookSecret(tenantId: string): Promise<string> {
+    const tenant = await this.em
+      .fork()
+      .findOneOrFail(Tenant, { id: tenantId }, { populate: ['webhookSecretCiphertext'] });
     return this.cipher.decrypt(tenant.webhookSecretCiphertext, webhookSecretAad(tenant.id));
   }
 
@@ -76,7 +78,7 @@ export class TenantsService {
   }
 }
 
-function webhookSecretAad(tenantId: string): string {
+export function webhookSecretAad(tenantId: string): string {
   return `tenant:${tenantId}:webhook_secret`;
 }
 
