@@ -2,6 +2,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { ApiKey } from '../tenants/api-key.entity';
 import { ConnectAttempt } from '../tiktok-auth/connect-attempt.entity';
 import { Connection } from '../tokens/connection.entity';
+import { Upload } from '../uploads/upload.entity';
 
 /** Every entity, listed once so the app, the CLI and migrations agree. */
-export const ENTITIES = [Tenant, ApiKey, Connection, ConnectAttempt];
+export const ENTITIES = [Tenant, ApiKey, Connection, ConnectAttempt, Upload];

@@ -1,0 +1,170 @@
+import {
+  BigIntType,
+  Entity,
+  EntityRepositoryType,
+  Enum,
+  Index,
+  ManyToOne,
+  Opt,
+  PrimaryKey,
+  Property,
+  Ref,
+  Unique,
+} from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Tenant } from '../tenants/tenant.entity';
+import { UploadRepository } from './upload.repository';
+
+export const UPLOAD_STATUSES = [
+  'queued',
+  'uploading',
+  'processing',
+  'inbox_delivered',
+  'published',
+  'failed',
+  'cancelled',
+] as const;
+export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
+export const FINAL_STATUSES: readonly UploadStatus[] = ['inbox_delivered', 'published', 'failed', 'cancelled'];
+export type UploadMode = 'inbox' | 'direct';
+export type UploadSource = 'file' | 'url';
+
+/**
+ * One video on its way to TikTok. The row is the durable state machine: `initStartedAt` is written before an init
+ * is sent and `publishId` right after, progress after every chunk (LESSONS.md #6), so a restart resumes or ends it.
+ */
+@Entity({ repository: () => UploadRepository })
+@Unique({ properties: ['tenant', 'userId', 'idempotencyKey'] })
+@Index({ properties: ['tenant', 'userId', 'createdAt'] })
+// The worker's scan: what is not final and due now.
+@Index({ properties: ['status', 'nextActionAt'] })
+export class Upload {
+  [EntityRepositoryType]?: UploadRepository;
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string & Opt = randomUUID();
+
+  @ManyToOne(() => Tenant, { ref: true, deleteRule: 'cascade' })
+  tenant: Ref<Tenant>;
+
+  @Property({ length: 128 })
+  userId: string;
+
+  @Property({ type: 'uuid' })
+  @Index()
+  connectionId: string;
+
+  @Enum({ items: ['inbox', 'direct'] })
+  mode: UploadMode;
+
+  @Enum({ items: ['file', 'url'] })
+  source: UploadSource;
+
+  @Enum({ items: [...UPLOAD_STATUSES] })
+  status: UploadStatus & Opt = 'queued';
+
+  @Property({ length: 200, nullable: true })
+  idempotencyKey?: string;
+
+  /** The caption and post settings, as the caller sent them (only direct posts send them to TikTok). */
+  @Property({ type: 'json' })
+  post: UploadPostSettings;
+
+  @Property({ type: 'text', nullable: true })
+  videoUrl?: string;
+
+  @Property({ type: 'text', nullable: true, hidden: true })
+  spoolPath?: string | null;
+
+  @Property({ length: 64, nullable: true })
+  sha256?: string;
+
+  @Property({ type: 'json', nullable: true })
+  video?: UploadVideoInfo | null;
+
+  @Property({ type: new BigIntType('number'), nullable: true })
+  chunkSize?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  totalChunks?: number | null;
+
+  @Property({ type: new BigIntType('number') })
+  uploadedBytes: number & Opt = 0;
+
+  @Property({ type: 'integer' })
+  uploadedChunks: number & Opt = 0;
+
+  @Property({ type: 'datetime', nullable: true })
+  initStartedAt?: Date | null;
+
+  @Property({ length: 64, nullable: true })
+  @Index()
+  publishId?: string | null;
+
+  /** TikTok's upload URL carries an upload token: stored encrypted like the other tokens. */
+  @Property({ type: 'text', nullable: true, hidden: true })
+  uploadUrlCiphertext?: string | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  uploadUrlExpiresAt?: Date | null;
+
+  @Property({ length: 40, nullable: true })
+  tiktokStatus?: string | null;
+
+  @Property({ length: 100, nullable: true })
+  failReason?: string | null;
+
+  @Property({ type: 'json' })
+  postIds: string[] & Opt = [];
+
+  @Property({ type: 'json', nullable: true })
+  error?: UploadErrorInfo | null;
+
+  @Property({ type: 'integer' })
+  attempts: number & Opt = 0;
+
+  @Property({ type: 'datetime', nullable: true })
+  nextActionAt?: Date | null;
+
+  @Property({ type: 'datetime', nullable: true })
+  leaseUntil?: Date | null;
+
+  @Property({ length: 64, nullable: true })
+  leaseOwner?: string | null;
+
+  @Property()
+  createdAt: Date & Opt = new Date();
+
+  @Property({ onUpdate: () => new Date() })
+  updatedAt: Date & Opt = new Date();
+}
+
+export interface UploadPostSettings {
+  title?: string;
+  description?: string;
+  privacyLevel?: string;
+  disableComment?: boolean;
+  disableDuet?: boolean;
+  disableStitch?: boolean;
+  coverTimestampMs?: number;
+  brandContent?: boolean;
+  brandOrganic?: boolean;
+  isAigc?: boolean;
+}
+
+export interface UploadVideoInfo {
+  sizeBytes: number;
+  container: string;
+  codec: string;
+  width: number | null;
+  height: number | null;
+  frameRate: number | null;
+  durationMs: number | null;
+}
+
+export interface UploadErrorInfo {
+  code: string;
+  message: string;
+  tiktokCode?: string;
+  logId?: string;
+}
