@@ -4,11 +4,13 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DestinationStream } from 'pino';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CryptoModule } from './common/crypto/crypto.module';
+import { ConsoleModule } from './console/console.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { LoggingModule } from './common/logging/logging.module';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MalwareScanModule } from './malware-scan/malware-scan.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitGuard } from './rate-limits/rate-limit.guard';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
@@ -18,7 +20,9 @@ import { TikTokApiModule } from './tiktok-api/tiktok-api.module';
 import { TikTokAuthModule } from './tiktok-auth/tiktok-auth.module';
 import { TokenRefreshModule } from './token-refresh/token-refresh.module';
 import { TokensModule } from './tokens/tokens.module';
+import { UploadsModule } from './uploads/uploads.module';
 import { ScheduleModule } from '@nestjs/schedule';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   /** Where logs go instead of stdout (tests read them back). */
@@ -40,6 +44,7 @@ export class AppModule {
         RateLimitsModule,
         MetricsModule,
         HealthModule,
+        MalwareScanModule,
         ScheduleModule.forRoot(),
         TikTokApiModule.forRootAsync({
           useFactory: () => ({
@@ -52,6 +57,9 @@ export class AppModule {
         TokensModule,
         TikTokAuthModule,
         TokenRefreshModule,
+        UploadsModule,
+        WebhooksModule,
+        ConsoleModule,
       ],
       providers: [
         // Order matters: the key guard identifies the caller before the rate limits count it.

@@ -37,31 +37,34 @@ export class TokensService {
     profile: TikTokUserInfo,
     now: Date,
   ): Promise<Connection> {
-    const em = this.em.fork();
-    const connection =
-      (await em.findOne(Connection, { tenant: tenantId, userId })) ??
-      em.create(Connection, { tenant: em.getReference(Tenant, tenantId), userId, openId: tokens.openId });
-    em.assign(connection, {
-      ...this.vault.seal(connection.id, tokens, now),
-      status: 'active',
-      openId: tokens.openId,
-      displayName: profile.displayName,
-      avatarUrl: profile.avatarUrl,
-      scopes: tokens.scopes,
-      tokenVersion: connection.tokenVersion + 1,
-      refreshLeaseUntil: null,
-      refreshLeaseOwner: null,
-      lastRefreshError: null,
-      endedReason: null,
-      connectedAt: now,
+    // The connection and its `connection.connected` notification commit together.
+    return this.em.fork().transactional(async (em) => {
+      const connection =
+        (await em.findOne(Connection, { tenant: tenantId, userId })) ??
+        em.create(Connection, { tenant: em.getReference(Tenant, tenantId), userId, openId: tokens.openId });
+      em.assign(connection, {
+        ...this.vault.seal(connection.id, tokens, now),
+        status: 'active',
+        openId: tokens.openId,
+        displayName: profile.displayName,
+        avatarUrl: profile.avatarUrl,
+        scopes: tokens.scopes,
+        tokenVersion: connection.tokenVersion + 1,
+        refreshLeaseUntil: null,
+        refreshLeaseOwner: null,
+        lastRefreshError: null,
+        endedReason: null,
+        connectedAt: now,
+      });
+      await em.persist(connection).flush();
+      await this.events.recordConnected(em, connection);
+      return connection;
     });
-    await em.persist(connection).flush();
-    this.events.recordConnected();
-    return connection;
   }
 
   async getStatus(caller: AuthenticatedTenant, userId: string): Promise<ConnectionStatusResponse> {
-    const connection = await this.connections.findForUser(caller.tenantId, userId);
+    // A fork, not the request context: the upload intake calls this from inside the multipart stream's callbacks.
+    const connection = await this.em.fork().findOne(Connection, { tenant: caller.tenantId, userId });
     if (!connection || connection.status === 'disconnected') return { connected: false, status: 'not_connected' };
     return {
       connected: connection.status === 'active',
@@ -95,6 +98,11 @@ export class TokensService {
       const refreshed = await this.activeConnection(tenantId, userId);
       return call(this.vault.openAccessToken(refreshed));
     }
+  }
+
+  /** The id of the user's connection (any status); uploads keep it to count TikTok's per-token budgets. */
+  async connectionIdOf(tenantId: string, userId: string): Promise<string> {
+    return (await this.activeConnection(tenantId, userId)).id;
   }
 
   /** Revokes at TikTok (best effort) and deletes the tokens here whatever TikTok answers. */

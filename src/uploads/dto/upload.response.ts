@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { UPLOAD_STATUSES, UploadStatus } from '../upload.entity';
+
+export class UploadProgress {
+  uploadedBytes: number;
+  totalBytes: number | null;
+  uploadedChunks: number;
+  totalChunks: number | null;
+}
+
+export class UploadVideo {
+  sizeBytes: number;
+  container: string;
+  codec: string;
+  width: number | null;
+  height: number | null;
+  frameRate: number | null;
+  durationMs: number | null;
+}
+
+export class UploadError {
+  code: string;
+  message: string;
+  @ApiPropertyOptional({ description: "TikTok's error code" })
+  tiktokCode?: string;
+  @ApiPropertyOptional({ description: "TikTok's log_id, for TikTok support" })
+  logId?: string;
+}
+
+export class UploadResponse {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+  userId: string;
+  @ApiProperty({ enum: ['inbox', 'direct'] })
+  mode: 'inbox' | 'direct';
+  @ApiProperty({ enum: ['file', 'url'] })
+  source: 'file' | 'url';
+  @ApiProperty({ enum: UPLOAD_STATUSES })
+  status: UploadStatus;
+  progress: UploadProgress;
+  @ApiProperty({ nullable: true, type: String })
+  publishId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "TikTok's last reported status" })
+  tiktokStatus: string | null;
+  @ApiProperty({ nullable: true, type: String })
+  failReason: string | null;
+  @ApiProperty({ type: [String], description: "TikTok's int64 post ids as exact decimal strings" })
+  postIds: string[];
+  @ApiProperty({ nullable: true, type: UploadError })
+  error: UploadError | null;
+  @ApiProperty({ nullable: true, type: UploadVideo })
+  video: UploadVideo | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export class UploadListResponse {
+  @ApiProperty({ type: [UploadResponse] })
+  items: UploadResponse[];
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor: string | null;
+}

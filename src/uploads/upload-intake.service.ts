@@ -1,0 +1,252 @@
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { Request } from 'express';
+import { mkdir, rm } from 'node:fs/promises';
+import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
+import { AppError, ValidationFailedError } from '../common/errors/app-error';
+import { AppConfig } from '../config/app-config';
+import { RateLimiter } from '../rate-limits/rate-limiter';
+import { Tenant } from '../tenants/tenant.entity';
+import { TikTokApiClient } from '../tiktok-api/tiktok-api.client';
+import { TokensService } from '../tokens/tokens.service';
+import { planChunks } from './chunk-plan';
+import { checkDirectPost } from './direct-post-rules';
+import { CreateUploadDto } from './dto/create-upload.dto';
+import { UploadResponse } from './dto/upload.response';
+import { receiveMultipart, SpooledFile } from './multipart-intake';
+import { toUploadResponse } from './upload-state.service';
+import { Upload, UploadVideoInfo } from './upload.entity';
+import { UploadWorker } from './upload-worker';
+import { uploadsRejectedTotal } from './uploads.metrics';
+import { probeVideo } from './video-probe';
+import { assertVideoAccepted, videoLimitsFor } from './video-rules';
+
+interface Prepared {
+  dto: CreateUploadDto;
+  connectionId: string;
+  existing?: UploadResponse;
+}
+
+const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as const;
+
+/**
+ * `POST /api/tiktok/upload`: everything a request must pass before it becomes a queued upload — fields, the
+ * user's connection and scope, the per-user limit, the idempotency key, the file's own bytes, and for direct posts
+ * the creator's current limits. Nothing reaches TikTok's posting API from here, and nothing is left behind on refusal.
+ */
+@Injectable()
+export class UploadIntakeService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tokens: TokensService,
+    private readonly tiktok: TikTokApiClient,
+    private readonly rateLimiter: RateLimiter,
+    private readonly worker: UploadWorker,
+    private readonly config: ConfigService<AppConfig, true>,
+  ) {}
+
+  async createUpload(caller: AuthenticatedTenant, req: Request, idempotencyKey?: string): Promise<UploadResponse> {
+    const key = validIdempotencyKey(idempotencyKey);
+    if (!req.is('multipart/form-data')) return this.createFromUrl(caller, req.body as Record<string, unknown>, key);
+    const { spoolDir, maxBytes } = this.config.get('uploads', { infer: true });
+    await mkdir(spoolDir, { recursive: true, mode: 0o700 });
+    let prepared: Prepared | undefined;
+    const received = await receiveMultipart(req, {
+      spoolDir,
+      maxBytes,
+      beforeFile: async (fields) => {
+        prepared = await this.prepare(caller, fields, key);
+        return !prepared.existing;
+      },
+    });
+    if (prepared?.existing) return prepared.existing;
+    if (!received.file || !prepared) {
+      throw new ValidationFailedError('Send the video file in the multipart field "video", after the other fields.');
+    }
+    try {
+      return await this.acceptFile(caller, prepared, received.file, key);
+    } catch (error) {
+      await rm(received.file.path, { force: true });
+      throw error;
+    }
+  }
+
+  private async createFromUrl(
+    caller: AuthenticatedTenant,
+    body: Record<string, unknown>,
+    key?: string,
+  ): Promise<UploadResponse> {
+    const prepared = await this.prepare(caller, body ?? {}, key);
+    if (prepared.existing) return prepared.existing;
+    const { dto } = prepared;
+    if (!dto.videoUrl) {
+      throw new ValidationFailedError(
+        'Send a video file as multipart/form-data (field "video"), or JSON with videoUrl.',
+      );
+    }
+    if (dto.mode === 'direct') await this.checkCreator(caller, dto);
+    return this.insert(caller, prepared, { source: 'url', videoUrl: dto.videoUrl }, key);
+  }
+
+  private async prepare(caller: AuthenticatedTenant, fields: Record<string, unknown>, key?: string): Promise<Prepared> {
+    const dto = await validated(fields);
+    const mode = dto.mode ?? 'inbox';
+    const status = await this.tokens.getStatus(caller, dto.userId);
+    if (status.status === 'not_connected') {
+      throw new AppError('not_connected', `User ${dto.userId} has no connected TikTok account.`, HttpStatus.CONFLICT);
+    }
+    if (status.status === 'reauth_required') {
+      throw new AppError(
+        'reauth_required',
+        `User ${dto.userId} must connect their TikTok account again.`,
+        HttpStatus.CONFLICT,
+      );
+    }
+    if (!status.scopes?.includes(REQUIRED_SCOPE[mode])) {
+      throw new AppError(
+        'forbidden',
+        `The user did not grant ${REQUIRED_SCOPE[mode]}, which ${mode} uploads need; connect again and allow it.`,
+        HttpStatus.FORBIDDEN,
+        {
+          requiredScope: REQUIRED_SCOPE[mode],
+        },
+      );
+    }
+    await this.rateLimiter.consume(
+      'uploads',
+      `${caller.apiKeyId}:${dto.userId}`,
+      this.config.get('rateLimits', { infer: true }).uploadsPerMinute,
+    );
+    const connectionId = await this.tokens.connectionIdOf(caller.tenantId, dto.userId);
+    if (key) {
+      const existing = await this.em
+        .fork()
+        .findOne(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      if (existing) return { dto, connectionId, existing: toUploadResponse(existing) };
+    }
+    return { dto, connectionId };
+  }
+
+  private async acceptFile(
+    caller: AuthenticatedTenant,
+    prepared: Prepared,
+    file: SpooledFile,
+    key?: string,
+  ): Promise<UploadResponse> {
+    const { dto } = prepared;
+    const creator = dto.mode === 'direct' ? await this.checkCreator(caller, dto) : undefined;
+    const probe = await probeVideo(file.path);
+    try {
+      assertVideoAccepted(
+        probe,
+        videoLimitsFor({
+          creatorMaxVideoPostDurationSec: creator?.maxVideoPostDurationSec,
+          maxSizeBytes: this.config.get('uploads', { infer: true }).maxBytes,
+        }),
+      );
+    } catch (error) {
+      uploadsRejectedTotal.inc({ rule: ((error as AppError).details?.rule as string) ?? 'container' });
+      throw error;
+    }
+    const plan = planChunks(file.sizeBytes, this.config.get('uploads', { infer: true }).chunkBytes);
+    const video: UploadVideoInfo = {
+      sizeBytes: file.sizeBytes,
+      container: probe.container,
+      codec: probe.codec,
+      width: probe.width,
+      height: probe.height,
+      frameRate: probe.frameRate,
+      durationMs: probe.durationMs,
+    };
+    return this.insert(
+      caller,
+      prepared,
+      {
+        source: 'file',
+        spoolPath: file.path,
+        sha256: file.sha256,
+        video,
+        chunkSize: plan.chunkSize,
+        totalChunks: plan.totalChunkCount,
+      },
+      key,
+    );
+  }
+
+  /** Direct posts follow the creator's settings of right now (tiktok-api.md §5.1: query it fresh). */
+  private async checkCreator(caller: AuthenticatedTenant, dto: CreateUploadDto) {
+    const creator = await this.tokens.withAccessToken(caller.tenantId, dto.userId, (token) =>
+      this.tiktok.queryCreatorInfo(token),
+    );
+    checkDirectPost(dto, creator);
+    return creator;
+  }
+
+  private async insert(
+    caller: AuthenticatedTenant,
+    prepared: Prepared,
+    source: Partial<Upload>,
+    key?: string,
+  ): Promise<UploadResponse> {
+    const { dto } = prepared;
+    const em = this.em.fork();
+    const upload = em.create(Upload, {
+      tenant: em.getReference(Tenant, caller.tenantId),
+      userId: dto.userId,
+      connectionId: prepared.connectionId,
+      mode: dto.mode ?? 'inbox',
+      source: 'file',
+      idempotencyKey: key,
+      post: {
+        title: dto.title,
+        description: dto.description,
+        privacyLevel: dto.privacyLevel,
+        disableComment: dto.disableComment,
+        disableDuet: dto.disableDuet,
+        disableStitch: dto.disableStitch,
+        coverTimestampMs: dto.coverTimestampMs,
+        brandContent: dto.brandContent,
+        brandOrganic: dto.brandOrganic,
+        isAigc: dto.isAigc,
+      },
+      nextActionAt: new Date(),
+      ...source,
+    });
+    try {
+      await em.persist(upload).flush();
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
+      // Two requests with one Idempotency-Key raced: the first one's upload is the answer.
+      if (source.spoolPath) await rm(source.spoolPath, { force: true });
+      const existing = await this.em
+        .fork()
+        .findOneOrFail(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      return toUploadResponse(existing);
+    }
+    this.worker.kick();
+    return toUploadResponse(upload);
+  }
+}
+
+async function validated(fields: Record<string, unknown>): Promise<CreateUploadDto> {
+  const dto = plainToInstance(CreateUploadDto, fields);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const problems = errors.flatMap((e) =>
+      Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }),
+    );
+    throw new ValidationFailedError(`Invalid request: ${problems.join('; ')}.`, { problems });
+  }
+  return dto;
+}
+
+function validIdempotencyKey(key: string | undefined): string | undefined {
+  if (key === undefined || key === '') return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new ValidationFailedError('Idempotency-Key must be 1 to 200 visible ASCII characters.');
+  }
+  return key;
+}

@@ -1,0 +1,24 @@
+import { counter } from '../metrics/metric';
+
+export const uploadsFinishedTotal = counter({
+  name: 'tiktok_uploads_finished_total',
+  help: 'Uploads that reached a final status, by mode, status and fail reason',
+  labelNames: ['mode', 'status', 'reason'],
+});
+
+export const uploadBytesSentTotal = counter({
+  name: 'tiktok_upload_bytes_sent_total',
+  help: 'Video bytes TikTok acknowledged',
+});
+
+export const chunkRetriesTotal = counter({
+  name: 'tiktok_upload_chunk_retries_total',
+  help: 'Chunk transfers tried again, by cause',
+  labelNames: ['cause'],
+});
+
+export const uploadsRejectedTotal = counter({
+  name: 'tiktok_uploads_rejected_total',
+  help: 'Uploads refused before anything reached TikTok, by rule',
+  labelNames: ['rule'],
+});

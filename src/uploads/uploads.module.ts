@@ -1,0 +1,31 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { InitBudget } from './init-budget';
+import { StatusPoller } from './status-poller';
+import { UploadIntakeService } from './upload-intake.service';
+import { UploadStateService } from './upload-state.service';
+import { UploadTransferService } from './upload-transfer.service';
+import { UploadWorker } from './upload-worker';
+import { Upload } from './upload.entity';
+import { UploadsController } from './uploads.controller';
+import { UploadsService } from './uploads.service';
+
+@Module({
+  imports: [MikroOrmModule.forFeature([Upload]), TokensModule, RateLimitsModule],
+  controllers: [UploadsController],
+  providers: [
+    UploadIntakeService,
+    UploadsService,
+    UploadStateService,
+    UploadTransferService,
+    StatusPoller,
+    InitBudget,
+    UploadWorker,
+    Clock,
+  ],
+  exports: [UploadStateService],
+})
+export class UploadsModule {}

@@ -1,0 +1,134 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable, MessageEvent } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors/app-error';
+import { TikTokApiClient } from '../tiktok-api/tiktok-api.client';
+import { TikTokApiError } from '../tiktok-api/tiktok-api.error';
+import { TikTokCreatorInfo } from '../tiktok-api/tiktok-api.models';
+import { TokensService } from '../tokens/tokens.service';
+import { ListUploadsQuery } from './dto/list-uploads.query';
+import { UploadListResponse, UploadResponse } from './dto/upload.response';
+import { isFinal, toUploadResponse, UploadStateService } from './upload-state.service';
+import { Upload } from './upload.entity';
+
+const EVENTS_POLL_MS = 500;
+
+@Injectable()
+export class UploadsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly state: UploadStateService,
+    private readonly tokens: TokensService,
+    private readonly tiktok: TikTokApiClient,
+  ) {}
+
+  getCreatorInfo(caller: AuthenticatedTenant, userId: string): Promise<TikTokCreatorInfo> {
+    return this.tokens.withAccessToken(caller.tenantId, userId, (token) => this.tiktok.queryCreatorInfo(token));
+  }
+
+  async getUpload(caller: AuthenticatedTenant, id: string): Promise<UploadResponse> {
+    return toUploadResponse(await this.find(caller, id));
+  }
+
+  /** Newest first; the cursor is opaque (the last item's creation time and id). */
+  async listUploads(caller: AuthenticatedTenant, query: ListUploadsQuery): Promise<UploadListResponse> {
+    const limit = query.limit ?? 20;
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const rows = await this.em.fork().find(
+      Upload,
+      {
+        tenant: caller.tenantId,
+        ...(query.userId ? { userId: query.userId } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(after
+          ? { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] }
+          : {}),
+      },
+      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: limit + 1 },
+    );
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items: items.map(toUploadResponse), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  /**
+   * Cancels what TikTok cannot have posted yet: a queued upload, a file still being sent (TikTok never gets its
+   * last byte), or a URL pull TikTok agrees to cancel (tiktok-api.md §6.3). Anything else is 409.
+   */
+  async cancelUpload(caller: AuthenticatedTenant, id: string): Promise<UploadResponse> {
+    const upload = await this.find(caller, id);
+    if (upload.status === 'cancelled') return toUploadResponse(upload);
+    const cancellable = upload.status === 'queued' || (upload.status === 'uploading' && upload.source === 'file');
+    if (!cancellable && !(upload.status === 'processing' && upload.source === 'url')) {
+      throw new ConflictError(`The upload is ${upload.status}; TikTok can no longer cancel it.`, {
+        status: upload.status,
+      });
+    }
+    if (upload.source === 'url' && upload.publishId) {
+      try {
+        await this.tokens.withAccessToken(caller.tenantId, upload.userId, (token) =>
+          this.tiktok.cancelPublish(token, upload.publishId!),
+        );
+      } catch (error) {
+        if (error instanceof TikTokApiError && error.tiktokCode === 'publish_not_cancellable') {
+          throw new ConflictError('TikTok can no longer cancel this upload.', {
+            code: error.tiktokCode,
+            logId: error.logId,
+          });
+        }
+        throw error;
+      }
+    }
+    const changed = await this.state.change(upload, { status: 'cancelled', nextActionAt: null });
+    if (!changed) throw new ConflictError('The upload changed while cancelling; fetch it and try again.');
+    return toUploadResponse(changed);
+  }
+
+  /** Server-sent events: the upload on every change, closing after a final state. Works across instances (reads the row). */
+  streamUpload(caller: AuthenticatedTenant, id: string): Observable<MessageEvent> {
+    return new Observable<MessageEvent>((subscriber) => {
+      let lastSeen = '';
+      let timer: NodeJS.Timeout | undefined;
+      let closed = false;
+      const check = async () => {
+        try {
+          const upload = await this.find(caller, id);
+          const stamp = `${upload.updatedAt.getTime()}:${upload.status}:${upload.uploadedBytes}`;
+          if (stamp !== lastSeen) {
+            lastSeen = stamp;
+            subscriber.next({ data: toUploadResponse(upload), type: 'upload' });
+          }
+          if (isFinal(upload.status)) return subscriber.complete();
+          if (!closed) timer = setTimeout(() => void check(), EVENTS_POLL_MS);
+        } catch (error) {
+          subscriber.error(error);
+        }
+      };
+      void check();
+      return () => {
+        closed = true;
+        clearTimeout(timer);
+      };
+    });
+  }
+
+  private async find(caller: AuthenticatedTenant, id: string): Promise<Upload> {
+    // Another tenant's upload is simply not found (API.md "Callers and errors").
+    const upload = await this.em.fork().findOne(Upload, { id, tenant: caller.tenantId }, { disableIdentityMap: true });
+    if (!upload) throw new NotFoundError('No upload with this id.');
+    return upload;
+  }
+}
+
+function encodeCursor(upload: Upload): string {
+  return Buffer.from(`${upload.createdAt.toISOString()}|${upload.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(iso ?? '');
+  if (!id || Number.isNaN(createdAt.getTime()))
+    throw new ValidationFailedError('cursor is not valid; use nextCursor as given.');
+  return { createdAt, id };
+}
