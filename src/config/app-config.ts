@@ -38,6 +38,14 @@ export interface AppConfig {
     uploadsPerMinute: number;
     publicPerMinute: number;
   };
+  malwareScan: {
+    mode: 'off' | 'clamav';
+    /** clamd over TCP (`host`, `port`) or a unix socket (`socketPath`); exactly one in clamav mode. */
+    host?: string;
+    port: number;
+    socketPath?: string;
+    timeoutSeconds: number;
+  };
 }
 
 export type Env = Record<string, string | undefined>;

@@ -118,4 +118,34 @@ describe(loadConfig.name, () => {
     expect(problemsOf({ UPLOAD_CHUNK_BYTES: '64000001' })).toHaveLength(1);
     expect(problemsOf({ UPLOAD_CHUNK_BYTES: '5242880' })).toHaveLength(0);
   });
+
+  it('should leave malware scanning off by default', () => {
+    expect(loadConfig({}).malwareScan).toEqual({ mode: 'off', port: 3310, timeoutSeconds: 60 });
+  });
+
+  it('should read clamd over TCP or a unix socket in clamav mode', () => {
+    const tcp = { MALWARE_SCAN: 'clamav', CLAMAV_HOST: 'clamd.internal', CLAMAV_PORT: '3311' };
+    expect(loadConfig({ ...tcp, MALWARE_SCAN_TIMEOUT_SECONDS: '120' }).malwareScan).toEqual({
+      mode: 'clamav',
+      host: 'clamd.internal',
+      port: 3311,
+      timeoutSeconds: 120,
+    });
+    const unix = { MALWARE_SCAN: 'clamav', CLAMAV_SOCKET: '/run/clamav/clamd.ctl' };
+    expect(loadConfig(unix).malwareScan).toMatchObject({ mode: 'clamav', socketPath: '/run/clamav/clamd.ctl' });
+  });
+
+  it('should name each malware-scan problem on one line', () => {
+    expect(problemsOf({ MALWARE_SCAN: 'clamav' })).toEqual([
+      expect.stringMatching(/^MALWARE_SCAN: clamav needs CLAMAV_HOST .* or CLAMAV_SOCKET/),
+    ]);
+    expect(problemsOf({ MALWARE_SCAN: 'clamav', CLAMAV_HOST: 'h', CLAMAV_SOCKET: '/s' })).toEqual([
+      expect.stringMatching(/^CLAMAV_SOCKET: set either CLAMAV_HOST or CLAMAV_SOCKET/),
+    ]);
+    expect(problemsOf({ MALWARE_SCAN: 'yes', CLAMAV_PORT: '0', MALWARE_SCAN_TIMEOUT_SECONDS: '0' })).toEqual([
+      expect.stringMatching(/^MALWARE_SCAN: must be one of off, clamav/),
+      expect.stringMatching(/^CLAMAV_PORT: must be a whole number/),
+      expect.stringMatching(/^MALWARE_SCAN_TIMEOUT_SECONDS: must be a whole number/),
+    ]);
+  });
 });

@@ -62,6 +62,7 @@ export function loadConfig(env: Env): AppConfig {
       uploadsPerMinute: read.integer('RATE_LIMIT_UPLOADS_PER_MINUTE', 30, 1, 1_000_000),
       publicPerMinute: read.integer('RATE_LIMIT_PUBLIC_PER_MINUTE', 120, 1, 1_000_000),
     },
+    malwareScan: malwareScanConfig(read, problems),
   };
   // In sandbox mode the TikTok URLs point at the built-in emulator unless set explicitly.
   config.tiktok.authUrl ||= `http://localhost:${sandboxPort}/v2/auth/authorize/`;
@@ -82,6 +83,22 @@ function databaseConfig(url: string, problems: string[]): AppConfig['db'] {
   return { url, driver: 'sqlite' };
 }
 
+function malwareScanConfig(read: EnvReader, problems: string[]): AppConfig['malwareScan'] {
+  const config: AppConfig['malwareScan'] = {
+    mode: read.oneOf('MALWARE_SCAN', ['off', 'clamav'] as const, 'off'),
+    host: read.optionalString('CLAMAV_HOST'),
+    port: read.integer('CLAMAV_PORT', 3310, 1, 65535),
+    socketPath: read.optionalString('CLAMAV_SOCKET'),
+    timeoutSeconds: read.integer('MALWARE_SCAN_TIMEOUT_SECONDS', 60, 1, 3600),
+  };
+  if (config.mode === 'clamav' && !config.host && !config.socketPath) {
+    problems.push('MALWARE_SCAN: clamav needs CLAMAV_HOST (with CLAMAV_PORT) or CLAMAV_SOCKET');
+  } else if (config.host && config.socketPath) {
+    problems.push('CLAMAV_SOCKET: set either CLAMAV_HOST or CLAMAV_SOCKET, not both');
+  }
+  return config;
+}
+
 class EnvReader {
   constructor(
     private readonly env: Env,
@@ -95,6 +112,10 @@ class EnvReader {
 
   string(name: string, fallback: string): string {
     return this.raw(name) ?? fallback;
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name);
   }
 
   list(name: string, fallback: string): string[] {

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { AppError } from '../common/errors/app-error';
+import { MalwareScanner } from '../malware-scan/malware-scanner';
 import { REDIS_CLIENT } from '../redis/redis.module';
 
 @Injectable()
@@ -17,12 +18,15 @@ export class HealthService {
     private readonly database: MikroOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    private readonly scanner: MalwareScanner,
   ) {}
 
-  /** Ready means every backing service answers: the database, and Redis when configured. */
+  /** Ready means every backing service answers: the database, and Redis and the malware scanner when configured. */
   async checkReadiness(): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [() => this.database.pingCheck('database', { timeout: 2000 })];
     if (this.redis) checks.push(() => this.pingRedis(this.redis as Redis));
+    // Uploads fail closed without the scanner, so an instance that cannot reach it is not ready.
+    if (this.scanner.kind !== 'off') checks.push(() => this.pingMalwareScanner());
     try {
       return await this.health.check(checks);
     } catch (error) {
@@ -42,6 +46,16 @@ export class HealthService {
       return indicator.up();
     } catch {
       return indicator.down({ message: 'Redis did not answer PING' });
+    }
+  }
+
+  private async pingMalwareScanner() {
+    const indicator = this.indicators.check('malware_scanner');
+    try {
+      await this.scanner.ping();
+      return indicator.up({ scanner: this.scanner.kind });
+    } catch {
+      return indicator.down({ scanner: this.scanner.kind, message: 'The malware scanner did not answer PING' });
     }
   }
 }

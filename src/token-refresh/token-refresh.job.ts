@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
@@ -9,7 +9,7 @@ const JOB = 'token-refresh';
 
 /** Every TOKEN_REFRESH_INTERVAL_SECONDS, refresh the access tokens that expire within the lead window. */
 @Injectable()
-export class TokenRefreshJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TokenRefreshJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TokenRefreshJob.name);
   private running: Promise<unknown> | undefined;
 
@@ -28,7 +28,7 @@ export class TokenRefreshJob implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.scheduler.doesExist('interval', JOB)) this.scheduler.deleteInterval(JOB);
     await this.running;
   }

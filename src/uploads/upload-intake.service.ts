@@ -8,6 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { AppError, ValidationFailedError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
+import { MalwareScanner } from '../malware-scan/malware-scanner';
 import { RateLimiter } from '../rate-limits/rate-limiter';
 import { Tenant } from '../tenants/tenant.entity';
 import { TikTokApiClient } from '../tiktok-api/tiktok-api.client';
@@ -18,7 +19,7 @@ import { CreateUploadDto } from './dto/create-upload.dto';
 import { UploadResponse } from './dto/upload.response';
 import { receiveMultipart, SpooledFile } from './multipart-intake';
 import { toUploadResponse } from './upload-state.service';
-import { Upload, UploadVideoInfo } from './upload.entity';
+import { Upload, UploadMalwareScan, UploadVideoInfo } from './upload.entity';
 import { UploadWorker } from './upload-worker';
 import { uploadsRejectedTotal } from './uploads.metrics';
 import { probeVideo } from './video-probe';
@@ -45,6 +46,7 @@ export class UploadIntakeService {
     private readonly tiktok: TikTokApiClient,
     private readonly rateLimiter: RateLimiter,
     private readonly worker: UploadWorker,
+    private readonly scanner: MalwareScanner,
     private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
@@ -137,6 +139,7 @@ export class UploadIntakeService {
     key?: string,
   ): Promise<UploadResponse> {
     const { dto } = prepared;
+    const malwareScan = await this.scan(file);
     const creator = dto.mode === 'direct' ? await this.checkCreator(caller, dto) : undefined;
     const probe = await probeVideo(file.path);
     try {
@@ -169,11 +172,27 @@ export class UploadIntakeService {
         spoolPath: file.path,
         sha256: file.sha256,
         video,
+        malwareScan,
         chunkSize: plan.chunkSize,
         totalChunks: plan.totalChunkCount,
       },
       key,
     );
+  }
+
+  /** Issue 9: nothing goes on (not even to the probe) before the scanner has passed the file; it fails closed. */
+  private async scan(file: SpooledFile): Promise<UploadMalwareScan> {
+    const result = await this.scanner.scanFile(file.path);
+    if (!result.clean) {
+      uploadsRejectedTotal.inc({ rule: 'malware' });
+      throw new AppError(
+        'video_rejected',
+        `The video was refused: the malware scanner found ${result.signature}.`,
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        { rule: 'malware', signature: result.signature },
+      );
+    }
+    return { scanner: result.scanner, clean: true, durationMs: result.durationMs, scannedAt: new Date().toISOString() };
   }
 
   /** Direct posts follow the creator's settings of right now (tiktok-api.md §5.1: query it fresh). */

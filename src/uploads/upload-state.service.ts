@@ -137,6 +137,7 @@ export function toUploadResponse(upload: Upload): UploadResponse {
     postIds: upload.postIds,
     error: upload.error ?? null,
     video: upload.video ?? null,
+    malwareScan: upload.malwareScan ?? null,
     createdAt: upload.createdAt,
     updatedAt: upload.updatedAt,
   };

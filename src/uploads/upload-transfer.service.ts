@@ -162,6 +162,9 @@ export class UploadTransferService {
 
   private async sendChunks(start: Upload, context: TransferContext): Promise<void> {
     let upload = start;
+    if (!upload.spoolPath || !existsSync(upload.spoolPath)) {
+      return this.fail(upload, 'video_file_missing', 'The received video is no longer on disk; upload it again.');
+    }
     const size = upload.video!.sizeBytes;
     const chunkSize = upload.chunkSize!;
     const total = upload.totalChunks!;

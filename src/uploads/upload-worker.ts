@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { UploadTransferService } from './upload-transfer.service';
@@ -15,7 +15,7 @@ const LEASE_MS = 60_000;
  * lapses; the new owner resumes from the last acknowledged byte.
  */
 @Injectable()
-export class UploadWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(UploadWorker.name);
   private readonly owner = randomUUID();
   private readonly active = new Set<Promise<void>>();
@@ -33,7 +33,8 @@ export class UploadWorker implements OnApplicationBootstrap, OnApplicationShutdo
     this.timer = setInterval(() => this.kick(), TICK_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: finish the current chunk and hand the leases back, so the next owner starts at once. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
     await Promise.allSettled([...this.active]);

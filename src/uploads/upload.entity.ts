@@ -82,6 +82,10 @@ export class Upload {
   @Property({ type: 'json', nullable: true })
   video?: UploadVideoInfo | null;
 
+  /** The malware scan of the received file (issue 9): which scanner, its verdict and how long it took. */
+  @Property({ type: 'json', nullable: true })
+  malwareScan?: UploadMalwareScan | null;
+
   @Property({ type: new BigIntType('number'), nullable: true })
   chunkSize?: number | null;
 
@@ -160,6 +164,13 @@ export interface UploadVideoInfo {
   height: number | null;
   frameRate: number | null;
   durationMs: number | null;
+}
+
+export interface UploadMalwareScan {
+  scanner: 'clamav' | 'off';
+  clean: boolean;
+  durationMs: number;
+  scannedAt: string;
 }
 
 export interface UploadErrorInfo {

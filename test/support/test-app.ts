@@ -26,7 +26,8 @@ export interface TestApp {
   control: SandboxControl;
   /** Everything the app logged, as written (JSON lines). */
   logs(): string;
-  close(): Promise<void>;
+  /** `keepSpool` leaves the spooled videos for a next instance (a restart). */
+  close(options?: { keepSpool?: boolean }): Promise<void>;
 }
 
 export interface TestAppOptions {
@@ -79,11 +80,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     sandbox,
     control: new SandboxControl(sandbox.baseUrl),
     logs: () => Buffer.concat(chunks).toString('utf8'),
-    close: async () => {
+    close: async ({ keepSpool = false } = {}) => {
       await app.close();
       if (ownsDatabase) await database.drop();
       if (ownsSandbox) await sandbox.stop();
-      rmSync(spoolDir, { recursive: true, force: true });
+      if (!keepSpool) rmSync(spoolDir, { recursive: true, force: true });
     },
   };
 }

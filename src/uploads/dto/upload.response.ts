@@ -18,6 +18,14 @@ export class UploadVideo {
   durationMs: number | null;
 }
 
+export class UploadMalwareScanInfo {
+  @ApiProperty({ enum: ['clamav', 'off'] })
+  scanner: 'clamav' | 'off';
+  clean: boolean;
+  durationMs: number;
+  scannedAt: string;
+}
+
 export class UploadError {
   code: string;
   message: string;
@@ -50,6 +58,12 @@ export class UploadResponse {
   error: UploadError | null;
   @ApiProperty({ nullable: true, type: UploadVideo })
   video: UploadVideo | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: UploadMalwareScanInfo,
+    description: 'How the received file was scanned (MALWARE_SCAN)',
+  })
+  malwareScan?: UploadMalwareScanInfo | null;
   createdAt: Date;
   updatedAt: Date;
 }
