@@ -24,6 +24,8 @@ async function startSandbox(config: AppConfig): Promise<TikTokSandbox> {
     clientSecret: config.tiktok.clientSecret,
     redirectUris: [config.tiktok.redirectUri],
     pkceEncoding: config.tiktok.pkceEncoding,
+    // The demo shows TikTok's webhooks end to end: the emulator signs and posts them to the gateway.
+    webhookUrl: `${config.app.publicUrl}/api/tiktok/webhooks`,
   });
   await sandbox.start(config.tiktok.sandboxPort, '127.0.0.1');
   return sandbox;

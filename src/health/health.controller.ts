@@ -19,7 +19,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** The database (and Redis when configured) answer. */
+  /** The database, Redis and the malware scanner (when configured) answer. */
   @Get('ready')
   @ApiServiceUnavailableResponse({ type: ErrorResponse })
   getReadiness(): Promise<HealthCheckResult> {

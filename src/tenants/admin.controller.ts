@@ -3,7 +3,12 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swa
 import { AdminAuth } from '../common/auth/auth.decorators';
 import { ErrorResponse } from '../common/http/error.response';
 import { CreateTenantDto } from './dto/create-tenant.dto';
-import { CreatedApiKeyResponse, CreatedTenantResponse, TenantListResponse } from './dto/tenant.response';
+import {
+  CreatedApiKeyResponse,
+  CreatedTenantResponse,
+  RotatedWebhookSecretResponse,
+  TenantListResponse,
+} from './dto/tenant.response';
 import { TenantsService } from './tenants.service';
 
 @ApiTags('admin')
@@ -30,6 +35,13 @@ export class AdminController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   createApiKey(@Param('id', new ParseUUIDPipe()) id: string): Promise<CreatedApiKeyResponse> {
     return this.tenants.createApiKey(id);
+  }
+
+  /** Replaces the tenant's webhook secret; the new one is shown only here and signs every delivery from now on. */
+  @Post('tenants/:id/webhook-secret')
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  rotateWebhookSecret(@Param('id', new ParseUUIDPipe()) id: string): Promise<RotatedWebhookSecretResponse> {
+    return this.tenants.rotateWebhookSecret(id);
   }
 
   /** Revokes an API key at once; revoking twice is not an error. */

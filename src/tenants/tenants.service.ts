@@ -9,6 +9,7 @@ import {
   CreatedApiKeyResponse,
   CreatedTenantResponse,
   CurrentTenantResponse,
+  RotatedWebhookSecretResponse,
   TenantResponse,
 } from './dto/tenant.response';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
@@ -60,6 +61,20 @@ export class TenantsService {
 
   revokeApiKey(id: string): Promise<void> {
     return this.apiKeys.revoke(id);
+  }
+
+  /**
+   * Replaces the tenant's webhook secret; the new one is returned only here. Notifications are signed when sent,
+   * so every delivery from now on (retries of older ones too) carries the new secret's signature.
+   */
+  async rotateWebhookSecret(tenantId: string): Promise<RotatedWebhookSecretResponse> {
+    const webhookSecret = `whsec_${randomToken(32)}`;
+    const ciphertext = this.cipher.encrypt(webhookSecret, webhookSecretAad(tenantId));
+    const updated = await this.em
+      .fork()
+      .nativeUpdate(Tenant, { id: tenantId }, { webhookSecretCiphertext: ciphertext });
+    if (updated !== 1) throw new NotFoundError('No tenant with this id.');
+    return { webhookSecret };
   }
 
   async getWebhookSecret(tenantId: string): Promise<string> {

@@ -13,6 +13,6 @@ import { TokensService } from './tokens.service';
   imports: [MikroOrmModule.forFeature([Connection])],
   controllers: [TokensController],
   providers: [TokensService, TokenRefreshService, DueRefreshService, TokenVault, ConnectionEvents, Clock],
-  exports: [TokensService, DueRefreshService, TokenRefreshService, TokenVault],
+  exports: [TokensService, DueRefreshService, TokenRefreshService, TokenVault, ConnectionEvents],
 })
 export class TokensModule {}

@@ -1,6 +1,8 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
+import { OutboxService } from '../webhooks/outbox.service';
+import { NotificationType } from '../webhooks/notification.types';
 import { UploadResponse } from './dto/upload.response';
 import { TikTokPublishEvent } from './upload-events';
 import { FINAL_STATUSES, Upload, UploadStatus } from './upload.entity';
@@ -47,55 +49,65 @@ export type UploadChanges = Partial<
 export class UploadStateService {
   private readonly logger = new Logger(UploadStateService.name);
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: OutboxService,
+  ) {}
 
-  /** Applies `changes` if the upload is still in `from`; returns the updated row, or undefined when it moved on. */
+  /**
+   * Applies `changes` if the row is still as it was read (status and last update); returns the updated row, or
+   * undefined when someone else changed it first. Tenant notifications are written in the same transaction.
+   */
   async change(upload: Upload, changes: UploadChanges): Promise<Upload | undefined> {
     const from: UploadStatus = upload.status;
     const to: UploadStatus = changes.status ?? from;
     if (RANK[to] < RANK[from] || (isFinal(from) && to !== from && from !== 'inbox_delivered')) {
       return undefined;
     }
-    const em = this.em.fork();
-    const updated = await em.nativeUpdate(
-      Upload,
-      { id: upload.id, status: upload.status },
-      { ...changes, updatedAt: new Date() },
-    );
-    if (updated !== 1) return undefined;
-    const row = await em.findOneOrFail(Upload, { id: upload.id }, { disableIdentityMap: true });
-    if (isFinal(to) && !isFinal(upload.status)) await this.finish(row);
+    const row = await this.em.fork().transactional(async (em) => {
+      const updated = await em.nativeUpdate(
+        Upload,
+        { id: upload.id, status: from, updatedAt: upload.updatedAt },
+        { ...changes, updatedAt: new Date() },
+      );
+      if (updated !== 1) return undefined;
+      const changed = await em.findOneOrFail(Upload, { id: upload.id }, { disableIdentityMap: true });
+      await this.notify(em, upload, changed);
+      return changed;
+    });
+    if (row && isFinal(to) && !isFinal(from)) await this.finish(row);
     return row;
   }
 
-  /** A post.publish.* webhook moves the same state machine as polling (issue 6). */
+  /** upload.updated on every status (or post id) change; upload.completed / upload.failed on the first final state. */
+  private async notify(em: EntityManager, before: Upload, after: Upload): Promise<void> {
+    const types: NotificationType[] = [];
+    if (before.status !== after.status || before.postIds.length !== after.postIds.length) types.push('upload.updated');
+    if (before.status !== after.status && !isFinal(before.status)) {
+      if (after.status === 'failed') types.push('upload.failed');
+      if (after.status === 'inbox_delivered' || after.status === 'published') types.push('upload.completed');
+    }
+    const data = toUploadResponse(after);
+    for (const type of types) {
+      await this.outbox.enqueue(em, { tenantId: after.tenant.id, type, data, orderingKey: after.id });
+    }
+  }
+
+  /** A post.publish.* webhook moves the same state machine as polling (issue 6); a lost race is read and tried again. */
   async applyTikTokPublishEvent(publishId: string, event: TikTokPublishEvent): Promise<void> {
-    const upload = await this.em.fork().findOne(Upload, { publishId }, { disableIdentityMap: true });
-    if (!upload) {
-      this.logger.warn({ publishId, event: event.kind }, 'TikTok event for an unknown publish');
-      return;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const upload = await this.em.fork().findOne(Upload, { publishId }, { disableIdentityMap: true });
+      if (!upload) {
+        this.logger.warn({ publishId, event: event.kind }, 'TikTok event for an unknown publish');
+        return;
+      }
+      const changes = eventChanges(upload, event);
+      if (!changes || (await this.change(upload, changes))) return;
+      const now = await this.em.fork().findOne(Upload, { publishId }, { disableIdentityMap: true });
+      // Refused for good (it would move backwards), not lost to a race: nothing more to do.
+      if (now && now.status === upload.status && now.updatedAt.getTime() === upload.updatedAt.getTime()) return;
     }
-    switch (event.kind) {
-      case 'inbox_delivered':
-        await this.change(upload, { status: 'inbox_delivered', tiktokStatus: 'SEND_TO_USER_INBOX' });
-        return;
-      case 'complete':
-        await this.change(upload, { status: 'published', tiktokStatus: 'PUBLISH_COMPLETE' });
-        return;
-      case 'publicly_available':
-        await this.change(upload, {
-          status: 'published',
-          tiktokStatus: 'PUBLISH_COMPLETE',
-          postIds: [...new Set([...upload.postIds, event.postId])],
-        });
-        return;
-      case 'no_longer_available':
-        await this.change(upload, { postIds: upload.postIds.filter((id) => id !== event.postId) });
-        return;
-      case 'failed':
-        await this.change(upload, { status: 'failed', tiktokStatus: 'FAILED', failReason: event.reason });
-        return;
-    }
+    this.logger.warn({ publishId, event: event.kind }, 'TikTok event not applied after repeated conflicts');
   }
 
   private async finish(upload: Upload): Promise<void> {
@@ -111,6 +123,23 @@ export class UploadStateService {
     if (!upload.spoolPath) return;
     await rm(upload.spoolPath, { force: true });
     await this.em.fork().nativeUpdate(Upload, { id: upload.id }, { spoolPath: null });
+  }
+}
+
+function eventChanges(upload: Upload, event: TikTokPublishEvent): UploadChanges | undefined {
+  switch (event.kind) {
+    case 'inbox_delivered':
+      return { status: 'inbox_delivered', tiktokStatus: 'SEND_TO_USER_INBOX' };
+    case 'complete':
+      return { status: 'published', tiktokStatus: 'PUBLISH_COMPLETE' };
+    case 'publicly_available':
+      if (upload.postIds.includes(event.postId) && upload.status === 'published') return undefined;
+      return { status: 'published', tiktokStatus: 'PUBLISH_COMPLETE', postIds: [...upload.postIds, event.postId] };
+    case 'no_longer_available':
+      if (!upload.postIds.includes(event.postId)) return undefined;
+      return { postIds: upload.postIds.filter((id) => id !== event.postId) };
+    case 'failed':
+      return { status: 'failed', tiktokStatus: 'FAILED', failReason: event.reason };
   }
 }
 

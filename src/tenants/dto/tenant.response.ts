@@ -44,3 +44,8 @@ export class CurrentTenantResponse {
   @ApiProperty({ format: 'uuid' })
   apiKeyId: string;
 }
+
+export class RotatedWebhookSecretResponse {
+  /** The new secret for X-Gateway-Signature, shown only in this response; the old one stops working at once. */
+  webhookSecret: string;
+}

@@ -1,0 +1,25 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Global, Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { TenantsModule } from '../tenants/tenants.module';
+import { NotificationSender } from './notification-sender';
+import { OutboxDeliveryService } from './outbox-delivery.service';
+import { OutboxMessage } from './outbox-message.entity';
+import { OutboxJob } from './outbox.job';
+import { OutboxService } from './outbox.service';
+import { WebhookDeliveriesController } from './webhook-deliveries.controller';
+import { WebhookDeliveriesService } from './webhook-deliveries.service';
+
+/**
+ * Tenant notifications: `OutboxService.enqueue` for the modules that change state (tokens, uploads), the delivery
+ * worker, and the admin view. Imports nothing from those modules, so they can all import it. Global, so that
+ * ConnectionEvents (in TokensModule) gets OutboxService without TokensModule having to list it.
+ */
+@Global()
+@Module({
+  imports: [MikroOrmModule.forFeature([OutboxMessage]), TenantsModule],
+  controllers: [WebhookDeliveriesController],
+  providers: [OutboxService, OutboxDeliveryService, NotificationSender, OutboxJob, WebhookDeliveriesService, Clock],
+  exports: [OutboxService, OutboxDeliveryService],
+})
+export class OutboxModule {}

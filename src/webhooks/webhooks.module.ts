@@ -1,0 +1,19 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { TokensModule } from '../tokens/tokens.module';
+import { UploadsModule } from '../uploads/uploads.module';
+import { OutboxModule } from './outbox.module';
+import { TikTokWebhookInbox } from './tiktok-webhook-inbox.service';
+import { TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
+import { TikTokWebhookProcessor } from './tiktok-webhook.processor';
+import { TikTokWebhooksController } from './tiktok-webhooks.controller';
+import { TikTokWebhooksJob } from './tiktok-webhooks.job';
+
+/** TikTok's webhooks in; tenant notifications out (through OutboxModule, which the state-changing modules import). */
+@Module({
+  imports: [MikroOrmModule.forFeature([TikTokWebhookReceipt]), OutboxModule, UploadsModule, TokensModule],
+  controllers: [TikTokWebhooksController],
+  providers: [TikTokWebhookInbox, TikTokWebhookProcessor, TikTokWebhooksJob, Clock],
+})
+export class WebhooksModule {}
