@@ -1,44 +1,32 @@
-import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { DueRefreshService } from '../tokens/due-refresh.service';
-
-const JOB = 'token-refresh';
 
 /** Every TOKEN_REFRESH_INTERVAL_SECONDS, refresh the access tokens that expire within the lead window. */
 @Injectable()
 export class TokenRefreshJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(TokenRefreshJob.name);
-  private running: Promise<unknown> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
-    private readonly dueRefresh: DueRefreshService,
+    dueRefresh: DueRefreshService,
+    clock: Clock,
+    config: ConfigService<AppConfig, true>,
     private readonly scheduler: SchedulerRegistry,
-    private readonly clock: Clock,
-    private readonly config: ConfigService<AppConfig, true>,
-  ) {}
+  ) {
+    const intervalMs = config.get('tokens', { infer: true }).refreshIntervalSeconds * 1000;
+    this.task = new PeriodicTask('token-refresh', intervalMs, () => dueRefresh.refreshDue(clock.now()));
+  }
 
   onApplicationBootstrap(): void {
-    const intervalMs = this.config.get('tokens', { infer: true }).refreshIntervalSeconds * 1000;
-    this.scheduler.addInterval(
-      JOB,
-      setInterval(() => this.tick(), intervalMs),
-    );
+    this.task.start(this.scheduler);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('interval', JOB)) this.scheduler.deleteInterval(JOB);
-    await this.running;
-  }
-
-  /** One scan at a time per instance; other instances are kept apart by the per-connection lease. */
-  tick(): void {
-    if (this.running) return;
-    this.running = this.dueRefresh
-      .refreshDue(this.clock.now())
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Token refresh scan failed'))
-      .finally(() => (this.running = undefined));
+  /** Before the database closes, so a refresh in progress stores its rotated tokens. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop(this.scheduler);
   }
 }
