@@ -14,7 +14,15 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void sandbox?.stop());
 
   const lines = [`tiktok-gateway listening on ${config.app.publicUrl}`, `Swagger UI: ${config.app.publicUrl}/docs`];
-  if (sandbox) lines.push(`TikTok sandbox: ${sandbox.baseUrl}`, `Demo tenant API key (X-API-Key): ${demoApiKey}`);
+  if (sandbox) {
+    lines.push(
+      `TikTok sandbox: ${sandbox.baseUrl}`,
+      `Demo tenant API key (X-API-Key): ${demoApiKey}`,
+      // The fragment never reaches the server; the console page reads the key from it once.
+      `Console: ${config.app.publicUrl}/console#apiKey=${demoApiKey}`,
+      'Admin key (X-Admin-Key) and token key: data/sandbox-secrets.json',
+    );
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
