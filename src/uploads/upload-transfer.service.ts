@@ -71,14 +71,18 @@ export class UploadTransferService {
       return;
     }
     const inFlight: Upload = { ...upload, initStartedAt: now } as Upload;
+    let sent = false;
+    let init: TikTokPublishInit;
     try {
-      const init = await this.tokens.withAccessToken(upload.tenant.id, upload.userId, (token) =>
-        this.sendInit(upload, token),
-      );
-      await this.state.change(inFlight, this.afterInit(upload, init, now));
+      init = await this.tokens.withAccessToken(upload.tenant.id, upload.userId, (token) => {
+        sent = true;
+        return this.sendInit(upload, token);
+      });
     } catch (error) {
-      await this.initFailed(inFlight, error, now);
+      return this.initFailed(inFlight, error, now, sent);
     }
+    // If this write fails, the row keeps initStartedAt without a publish id: the next owner fails it, never re-inits.
+    await this.state.change(inFlight, this.afterInit(upload, init, now));
   }
 
   private sendInit(upload: Upload, token: string): Promise<TikTokPublishInit> {
@@ -123,7 +127,7 @@ export class UploadTransferService {
     };
   }
 
-  private async initFailed(upload: Upload, error: unknown, now: Date): Promise<void> {
+  private async initFailed(upload: Upload, error: unknown, now: Date, sent: boolean): Promise<void> {
     // A definite refusal created nothing at TikTok, so the slot is given back and a later init is safe.
     const retryLater = (delayMs: number, info: UploadErrorInfo) =>
       upload.attempts + 1 >= MAX_ATTEMPTS
@@ -134,6 +138,17 @@ export class UploadTransferService {
             nextActionAt: new Date(now.getTime() + delayMs),
             error: info,
           });
+    if (!sent) {
+      // Failed before the init left (reading or refreshing the token): nothing exists at TikTok, so retrying is safe
+      // unless the connection itself is gone (reauth_required, not_connected).
+      if (error instanceof AppError && error.status < 500 && !(error instanceof TikTokApiError)) {
+        return this.fail(upload, error.code, error.message);
+      }
+      return void (await retryLater(backoffMs(upload.attempts), {
+        code: error instanceof AppError ? error.code : 'internal_error',
+        message: 'Preparing the TikTok request failed; retrying.',
+      }));
+    }
     if (error instanceof TikTokUnavailableError && !error.deliveryUnknown) {
       return void (await retryLater(backoffMs(upload.attempts), {
         code: 'tiktok_unavailable',
@@ -155,9 +170,13 @@ export class UploadTransferService {
         message: 'TikTok asked to slow down (rate_limit_exceeded); the upload waits and tries again.',
       }));
     }
+    // A definite answer from TikTok: nothing was created.
     if (error instanceof TikTokApiError) return this.fail(upload, error.tiktokCode, error.message, tiktokInfo(error));
-    if (error instanceof AppError) return this.fail(upload, error.code, error.message);
-    throw error;
+    return this.fail(
+      upload,
+      'init_outcome_unknown',
+      'The TikTok request failed in an unexpected way; not retried, to avoid a duplicate post.',
+    );
   }
 
   private async sendChunks(start: Upload, context: TransferContext): Promise<void> {

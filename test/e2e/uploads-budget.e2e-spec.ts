@@ -26,7 +26,8 @@ describe("TikTok's init budget", () => {
       ids.push(accepted.body.id as string);
     }
     const statuses = await Promise.all(ids.map((id) => waitForFinal(server, apiKey, id, 90_000)));
-    expect(statuses.map((s) => s.status)).toEqual(Array(8).fill('published'));
+    const outcome = (s: { status: string; error?: unknown }) => `${s.status} ${JSON.stringify(s.error ?? null)}`;
+    expect(statuses.map(outcome)).toEqual(Array(8).fill('published null'));
 
     const inits = (await t.control.requests())
       .filter((r) => r.path === '/v2/post/publish/video/init/')
