@@ -34,18 +34,20 @@ export class InitBudget {
   }
 
   private reserveLocked(upload: Upload, now: Date): Promise<true | Date> {
+    // Reads here use disableIdentityMap: partially loaded entities in a transaction's identity map would be flushed
+    // back at commit (defaults and onUpdate applied), silently rewriting rows of uploads that are not ours.
     return this.em.fork().transactional(async (em) => {
       if (this.config.get('db', { infer: true }).driver === 'postgresql') {
         await em.findOne(
           Connection,
           { id: upload.connectionId },
-          { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'] },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ['id'], disableIdentityMap: true },
         );
       }
       const recent = await em.find(
         Upload,
         { connectionId: upload.connectionId, initStartedAt: { $gt: new Date(now.getTime() - WINDOW_MS) } },
-        { fields: ['initStartedAt'], orderBy: { initStartedAt: 'asc' } },
+        { fields: ['initStartedAt'], orderBy: { initStartedAt: 'asc' }, disableIdentityMap: true },
       );
       if (recent.length >= INITS_PER_MINUTE) {
         return new Date(recent[recent.length - INITS_PER_MINUTE].initStartedAt!.getTime() + WINDOW_MS + 50);
