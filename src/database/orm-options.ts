@@ -27,7 +27,14 @@ export function buildOrmOptions(db: AppConfig['db']): Options {
     debug: false,
   };
   if (db.driver === 'postgresql') {
-    return { ...common, driver: PostgreSqlDriver, clientUrl: db.url, pool: { min: 0, max: 10 } };
+    // A database that hangs must fail fast (503), not hold requests for knex's default 60 s.
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: db.url,
+      pool: { min: 0, max: 10, acquireTimeoutMillis: 5000 },
+      driverOptions: { connection: { connectionTimeoutMillis: 5000 }, acquireConnectionTimeout: 5000 },
+    };
   }
   const file = db.url.slice('sqlite:'.length);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

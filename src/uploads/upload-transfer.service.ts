@@ -74,9 +74,15 @@ export class UploadTransferService {
     let sent = false;
     let init: TikTokPublishInit;
     try {
-      init = await this.tokens.withAccessToken(upload.tenant.id, upload.userId, (token) => {
+      init = await this.tokens.withAccessToken(upload.tenant.id, upload.userId, async (token) => {
         sent = true;
-        return this.sendInit(upload, token);
+        try {
+          return await this.sendInit(upload, token);
+        } catch (error) {
+          // A refusal with TikTok's error body is definite: nothing was created, whatever happens next (a refresh).
+          if (error instanceof TikTokApiError) sent = false;
+          throw error;
+        }
       });
     } catch (error) {
       return this.initFailed(inFlight, error, now, sent);

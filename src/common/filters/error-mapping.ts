@@ -114,10 +114,10 @@ function mapBodyParserError(error: unknown): MappedError | undefined {
 function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { name?: string; code?: string; message?: string };
   if (!e || typeof e !== 'object') return false;
-  if (e.name === 'ConnectionException') return true;
+  if (e.name === 'ConnectionException' || e.name === 'KnexTimeoutError') return true;
   return (
     ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001', '08003'].includes(e.code ?? '') ||
-    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|Timeout acquiring a connection|^timeout expired$/.test(
       e.message ?? '',
     )
   );
