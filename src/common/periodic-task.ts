@@ -18,7 +18,10 @@ export class PeriodicTask {
   }
 
   start(scheduler: SchedulerRegistry): void {
-    scheduler.addInterval(this.name, setInterval(() => this.tick(), this.intervalMs));
+    scheduler.addInterval(
+      this.name,
+      setInterval(() => this.tick(), this.intervalMs),
+    );
   }
 
   async stop(scheduler: SchedulerRegistry): Promise<void> {
