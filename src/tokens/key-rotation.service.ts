@@ -36,12 +36,12 @@ export class KeyRotationService {
 
   private async reEncryptConnections(): Promise<number> {
     let moved = 0;
-    let after = '';
+    let after: string | undefined;
     for (;;) {
       const em = this.em.fork();
       const batch = await em.find(
         Connection,
-        { id: { $gt: after }, accessTokenCiphertext: { $ne: null } },
+        { ...(after ? { id: { $gt: after } } : {}), accessTokenCiphertext: { $ne: null } },
         { orderBy: { id: 'asc' }, limit: BATCH_SIZE },
       );
       if (batch.length === 0) return moved;

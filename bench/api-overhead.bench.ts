@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FIXTURES_DIR } from '../test/support/make-large-video';
+import { connectUser, createTenant, getUpload, postVideoFile } from './support/gateway-http';
+import { callbackUrl, startGatewayProcess } from './support/gateway-process';
+import { load, LoadResult } from './support/load';
+import { freePort, spawnNode, TS_NODE, waitForLine } from './support/processes';
+import { BenchResult, log } from './support/results';
+import { startSandboxProcess } from './support/sandbox-process';
+
+const FINAL = ['inbox_delivered', 'published', 'failed', 'cancelled'];
+
+/** Issue 7 #2: GET /api/tiktok/uploads/{id} under autocannon against a bare NestJS route, each in its own process. */
+export async function benchApiOverhead(workDir: string): Promise<BenchResult[]> {
+  const seconds = Number(process.env.BENCH_DURATION_SECONDS ?? 20);
+  const bare = await measureBareRoute(seconds);
+  const gateway = await measureGatewayRoute(workDir, seconds);
+  const share = gateway.rps / bare.rps;
+  const describe = (r: LoadResult) => `${Math.round(r.rps)} req/s, p99 ${r.p99Ms} ms`;
+  const failures = `failed requests: gateway ${gateway.failures} of ${gateway.total}, bare ${bare.failures} of ${bare.total}`;
+  return [
+    {
+      benchmark: `GET /api/tiktok/uploads/{id}, 50 conn, ${seconds} s`,
+      measured: describe(gateway),
+      reference: `bare Nest: ${describe(bare)}`,
+      ratio: `${(share * 100).toFixed(0)}%`,
+      target: '≥ 50%, p99 < 50 ms',
+      pass: share >= 0.5 && gateway.p99Ms < 50 && gateway.failures === 0,
+      notes: [failures, `gateway LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'} (one JSON log line per request)`],
+    },
+  ];
+}
+
+async function measureBareRoute(seconds: number): Promise<LoadResult> {
+  const bare = spawnNode([...TS_NODE, join(__dirname, 'bare', 'bare-main.ts')], { NODE_ENV: 'production' });
+  try {
+    const [, url] = await waitForLine(bare.child, /^BARE (\S+)$/m, 60_000);
+    log(`api: bare Nest route ${url} for ${seconds} s`);
+    return await load(url, seconds);
+  } finally {
+    await bare.stop();
+  }
+}
+
+async function measureGatewayRoute(workDir: string, seconds: number): Promise<LoadResult> {
+  const port = await freePort();
+  const sandbox = await startSandboxProcess({ redirectUris: [callbackUrl(port)], processingDelayMs: 50 });
+  try {
+    const env = { RATE_LIMIT_API_PER_MINUTE: '1000000' };
+    const gateway = await startGatewayProcess({ port, dir: join(workDir, 'api'), sandbox, env });
+    try {
+      const apiKey = await createTenant(gateway.url);
+      await connectUser(gateway.url, apiKey, 'bench-user');
+      const { id } = await postVideoFile(gateway.url, apiKey, 'bench-user', join(FIXTURES_DIR, 'h264.mp4'));
+      // A settled upload, so no worker or status poller runs beside the load.
+      for (let i = 0; i < 200 && !FINAL.includes((await getUpload(gateway.url, apiKey, id)).status); i++)
+        await sleep(100);
+      log(`api: gateway GET /api/tiktok/uploads/${id} for ${seconds} s`);
+      return await load(`${gateway.url}/api/tiktok/uploads/${id}`, seconds, { 'X-API-Key': apiKey });
+    } finally {
+      await gateway.stop();
+    }
+  } finally {
+    await sandbox.stop();
+  }
+}

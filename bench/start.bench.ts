@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { callbackUrl, startGatewayProcess } from './support/gateway-process';
+import { freePort, spawnNode, waitForOk } from './support/processes';
+import { BenchResult, log, seconds } from './support/results';
+import { startSandboxProcess } from './support/sandbox-process';
+
+const RUNS = 3;
+const TARGET_MS = 3000;
+const PLAIN_SERVER =
+  "require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.argv[1]), '127.0.0.1')";
+
+/**
+ * Issue 7 #4: `node dist/src/main.js` (fresh process, fresh SQLite, migrations included) to the first 200 of
+ * /health/live, three times; the worst run is judged. Reference: a plain node http server spawned and polled alike,
+ * the floor of process start on this machine.
+ */
+export async function benchStart(workDir: string): Promise<BenchResult[]> {
+  const port = await freePort();
+  const sandbox = await startSandboxProcess({ redirectUris: [callbackUrl(port)] });
+  const gatewayMs: number[] = [];
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const gateway = await startGatewayProcess({ port, dir: join(workDir, `start-${run}`), sandbox });
+      gatewayMs.push(gateway.startMs);
+      await gateway.stop();
+    }
+  } finally {
+    await sandbox.stop();
+  }
+  const plainMs: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    const plain = spawnNode(['-e', PLAIN_SERVER, String(port)], {});
+    try {
+      await waitForOk(`http://127.0.0.1:${port}/`, 10_000);
+      plainMs.push(performance.now() - started);
+    } finally {
+      await plain.stop();
+    }
+  }
+  log(
+    `start: gateway ${gatewayMs.map((ms) => ms.toFixed(0)).join(', ')} ms; plain node ${plainMs.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+  );
+  const worst = Math.max(...gatewayMs);
+  const plainWorst = Math.max(...plainMs);
+  return [
+    {
+      benchmark: `start: spawn → /health/live 200 (worst of ${RUNS})`,
+      measured: seconds(worst),
+      reference: `plain node http ${seconds(plainWorst)}`,
+      ratio: `${(worst / plainWorst).toFixed(1)}x`,
+      target: '< 3 s',
+      pass: worst < TARGET_MS,
+      notes: [`all runs: ${gatewayMs.map(seconds).join(', ')} (fresh SQLite each, migrations run at start)`],
+    },
+  ];
+}

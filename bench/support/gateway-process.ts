@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, spawnNode, waitForOk, type NodeProcess } from './processes';
+import { BENCH_CLIENT, type SandboxProcess } from './sandbox-process';
+
+export const BENCH_ADMIN_KEY = `bench-admin-${randomBytes(16).toString('hex')}`;
+export const BENCH_TOKEN_KEYS = `bench:${randomBytes(32).toString('base64')}`;
+let gatewayMain = join(REPO_ROOT, 'dist', 'src', 'main.js');
+
+/**
+ * Copies the built gateway (dist/) into the bench's folder, beside a link to node_modules, so a rebuild in the
+ * working tree during the run (nest build empties dist/) cannot pull the files from under a starting process.
+ */
+export function snapshotGateway(workDir: string): void {
+  const app = join(workDir, 'app');
+  cpSync(join(REPO_ROOT, 'dist'), join(app, 'dist'), { recursive: true });
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(app, 'node_modules'), 'dir');
+  gatewayMain = join(app, 'dist', 'src', 'main.js');
+}
+
+export interface GatewayProcess {
+  url: string;
+  process: NodeProcess;
+  /** Spawn to first 200 of /health/live, in ms. */
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  port: number;
+  /** Holds the SQLite file and the spool; a fresh folder is a fresh database. */
+  dir: string;
+  sandbox: SandboxProcess;
+  env?: Record<string, string>;
+}
+
+/** The built gateway (`node dist/src/main.js`, as `npm start` runs it) in live mode against a loopback sandbox. */
+export async function startGatewayProcess({ port, dir, sandbox, env = {} }: GatewayOptions): Promise<GatewayProcess> {
+  mkdirSync(join(dir, 'spool'), { recursive: true });
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawnNode(
+    [gatewayMain],
+    {
+      NODE_ENV: 'production',
+      TIKTOK_MODE: 'live',
+      PORT: String(port),
+      PUBLIC_URL: url,
+      DATABASE_URL: `sqlite:${join(dir, 'gateway.sqlite')}`,
+      ADMIN_API_KEY: BENCH_ADMIN_KEY,
+      TOKEN_ENCRYPTION_KEYS: BENCH_TOKEN_KEYS,
+      TIKTOK_CLIENT_KEY: BENCH_CLIENT.clientKey,
+      TIKTOK_CLIENT_SECRET: BENCH_CLIENT.clientSecret,
+      TIKTOK_AUTH_URL: sandbox.authorizeUrl,
+      TIKTOK_API_BASE_URL: sandbox.baseUrl,
+      UPLOAD_SPOOL_DIR: join(dir, 'spool'),
+      TOKEN_REFRESH_INTERVAL_SECONDS: '3600',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      ...env,
+    },
+    dir,
+  );
+  // The gateway logs every request at info; the bench drains stdout so the pipe never blocks it.
+  child.child.stdout?.resume();
+  await waitForOk(`${url}/health/live`, 30_000);
+  return { url, process: child, startMs: performance.now() - started, stop: () => child.stop() };
+}
+
+export function callbackUrl(port: number): string {
+  return `http://127.0.0.1:${port}/api/auth/tiktok/callback`;
+}

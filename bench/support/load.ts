@@ -1,0 +1,34 @@
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+}) => Promise<AutocannonResult>;
+// autocannon ships no types; this is the part of its API the bench uses.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as Autocannon;
+
+export interface LoadResult {
+  rps: number;
+  p99Ms: number;
+  total: number;
+  failures: number;
+}
+
+/** autocannon with 50 connections for `seconds` (BENCH_DURATION_SECONDS, default 20). */
+export async function load(url: string, seconds: number, headers: Record<string, string> = {}): Promise<LoadResult> {
+  const result = await autocannon({ url, connections: 50, duration: seconds, headers });
+  return {
+    rps: result.requests.average,
+    p99Ms: result.latency.p99,
+    total: result.requests.total,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+/** Bench-only helpers (sandbox, bare app) run from TypeScript; the gateway itself always runs from dist/. */
+export const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
+
+/** A port nobody listens on right now (the bench needs the gateway's port before the sandbox registers it). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const running = new Set<ChildProcess>();
+// A bench that throws must not leave a sandbox or gateway behind.
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+export interface NodeProcess {
+  child: ChildProcess;
+  pid: number;
+  /** Peak resident set (VmHWM) so far, in KiB. */
+  peakRssKb(): number;
+  stop(): Promise<void>;
+}
+
+/** Spawns `node args` with exactly `env` (plus PATH/HOME), stderr kept for error messages. */
+export function spawnNode(args: string[], env: Record<string, string>, cwd = REPO_ROOT): NodeProcess {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not spawn node ${args.join(' ')}`);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => running.delete(child));
+  child.once('exit', (code) => {
+    if (code) process.stderr.write(`[bench] node ${args.join(' ')} exited ${code}: ${stderr.join('').slice(-2000)}\n`);
+  });
+  return {
+    child,
+    pid,
+    peakRssKb: () => readVmHwmKb(pid),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+      if (!killed) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+export function readVmHwmKb(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmHWM for pid ${pid}`);
+  return Number(match[1]);
+}
+
+/** Resolves with the first stdout line of `child` that matches `pattern` (bounded by `timeoutMs`). */
+export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const match = pattern.exec(buffered);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stdout?.resume();
+      resolve(match);
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`process exited (${code}) before printing ${pattern}`)));
+  });
+}
+
+/** Polls `url` until it answers 200; returns the milliseconds waited. */
+export async function waitForOk(url: string, timeoutMs: number, intervalMs = 10): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    const ok = await fetch(url).then(
+      (r) => r.body?.cancel().then(() => r.ok) ?? r.ok,
+      () => false,
+    );
+    if (ok) return performance.now() - started;
+    await sleep(intervalMs);
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}

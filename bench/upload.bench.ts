@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { makeLargeVideo } from '../test/support/make-large-video';
+import { connectUser, createTenant, getUpload, postVideoFile } from './support/gateway-http';
+import { callbackUrl, startGatewayProcess } from './support/gateway-process';
+import { freePort } from './support/processes';
+import { BenchResult, log, mib, seconds } from './support/results';
+import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process';
+import { uploadWithCurl } from './support/curl-upload';
+
+const GIB = 1024 ** 3;
+const SIZES = [100_000_000, GIB];
+const RSS_LIMIT_KB = 150 * 1024;
+
+interface GatewayRun {
+  totalMs: number;
+  intakeMs: number;
+  peakRssKb: number;
+  /** VmHWM after start and connect, before the upload. */
+  idleRssKb: number;
+  putCount: number;
+}
+
+/** Issue 7 #1: a video through the gateway process until TikTok's 201 on the last chunk, against curl -T. */
+export async function benchUpload(workDir: string): Promise<BenchResult[]> {
+  const port = await freePort();
+  const sandbox = await startSandboxProcess({ redirectUris: [callbackUrl(port)] });
+  const runs = new Map<number, GatewayRun>();
+  let curlMs = 0;
+  try {
+    for (const size of SIZES) {
+      const dir = mkdtempSync(join(workDir, `upload-${size}-`));
+      try {
+        const video = await makeLargeVideo(size, dir);
+        log(`upload: ${mib(size)} through the gateway`);
+        runs.set(size, await uploadThroughGateway(sandbox, port, dir, video, size));
+        log(`upload: ${JSON.stringify(runs.get(size))}`);
+        if (size === GIB) {
+          log('upload: the same file, same chunks, same sandbox with curl -T');
+          curlMs = await uploadWithCurl(sandbox, callbackUrl(port), video, dir);
+          log(`upload: curl ${seconds(curlMs)}`);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    await sandbox.stop();
+  }
+  const big = runs.get(GIB) as GatewayRun;
+  const ratio = big.totalMs / curlMs;
+  const results: BenchResult[] = [
+    {
+      benchmark: 'upload 1 GiB: POST → last chunk 201',
+      measured: seconds(big.totalMs),
+      reference: `curl -T ${seconds(curlMs)}`,
+      ratio: `${ratio.toFixed(2)}x`,
+      target: '≤ 2.0x',
+      pass: ratio <= 2,
+      notes: [`gateway intake (POST → 202) ${seconds(big.intakeMs)}; ${big.putCount} chunk PUTs`],
+    },
+  ];
+  for (const size of SIZES) {
+    const run = runs.get(size) as GatewayRun;
+    results.push({
+      benchmark: `gateway peak RSS, ${mib(size)} upload`,
+      measured: mib(run.peakRssKb * 1024),
+      reference: '-',
+      ratio: '-',
+      target: '< 150 MiB',
+      pass: run.peakRssKb < RSS_LIMIT_KB,
+      notes: [`VmHWM before the upload (started, tenant created, user connected): ${mib(run.idleRssKb * 1024)}`],
+    });
+  }
+  return results;
+}
+
+async function uploadThroughGateway(
+  sandbox: SandboxProcess,
+  port: number,
+  dir: string,
+  video: string,
+  size: number,
+): Promise<GatewayRun> {
+  const gateway = await startGatewayProcess({ port, dir, sandbox });
+  try {
+    const apiKey = await createTenant(gateway.url);
+    await connectUser(gateway.url, apiKey, 'bench-user');
+    const idleRssKb = gateway.process.peakRssKb();
+    const known = new Set((await sandbox.control.publishes()).map((p) => p.publishId));
+    const started = performance.now();
+    const accepted = await postVideoFile(gateway.url, apiKey, 'bench-user', video);
+    const intakeMs = performance.now() - started;
+    for (let polls = 0; ; polls++) {
+      const publish = (await sandbox.control.publishes()).find((p) => !known.has(p.publishId));
+      if (publish?.uploadedBytes === size) {
+        const totalMs = performance.now() - started;
+        const peakRssKb = gateway.process.peakRssKb();
+        return { totalMs, intakeMs, peakRssKb, idleRssKb, putCount: publish.putCount };
+      }
+      if (polls % 100 === 99) {
+        const view = await getUpload(gateway.url, apiKey, accepted.id);
+        if (['failed', 'cancelled'].includes(view.status) || performance.now() - started > 300_000) {
+          throw new Error(`gateway upload did not complete: ${JSON.stringify(view)}`);
+        }
+      }
+      await sleep(20);
+    }
+  } finally {
+    await gateway.stop();
+  }
+}
