@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { Request, Response } from 'express';
 import { Public } from '../common/auth/auth.decorators';
+import { SkipRateLimits } from '../rate-limits/rate-limit.guard';
 import { NotFoundError } from '../common/errors/app-error';
 import { ConsoleAssets } from './console-assets';
 
@@ -25,7 +25,7 @@ const CONTENT_SECURITY_POLICY = [
 /** GET /console: a page for people to connect an account and publish a video through the public API (issue 8). */
 @ApiExcludeController()
 @Public()
-@SkipThrottle()
+@SkipRateLimits()
 @Controller('console')
 export class ConsoleController {
   constructor(private readonly assets: ConsoleAssets) {}

@@ -1,14 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckResult } from '@nestjs/terminus';
-import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../common/auth/auth.decorators';
+import { SkipRateLimits } from '../rate-limits/rate-limit.guard';
 import { ErrorResponse } from '../common/http/error.response';
 import { HealthService } from './health.service';
 
 @ApiTags('operations')
 @Public()
-@SkipThrottle()
+@SkipRateLimits()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

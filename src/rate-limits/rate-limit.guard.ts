@@ -1,5 +1,5 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import { SkipThrottle, ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { Response } from 'express';
 
 /** The throttler guard, answering with the plain `Retry-After` header API.md promises on 429. */
@@ -16,3 +16,6 @@ export class RateLimitGuard extends ThrottlerGuard {
     return super.throwThrottlingException(context, detail);
   }
 }
+
+/** Probes, scrapers and static pages are never rate limited (a bare @SkipThrottle() skips only a throttler named "default"). */
+export const SkipRateLimits = () => SkipThrottle({ api: true, public: true });

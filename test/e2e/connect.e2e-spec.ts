@@ -265,6 +265,9 @@ describe('Rate limits on the public connect endpoints', () => {
       const limited = await request(t.app.getHttpServer()).get('/api/auth/tiktok/callback?state=x&code=y').expect(429);
       expect(limited.body.error.code).toBe('rate_limited');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      // Probes and scrapers are never limited.
+      for (let i = 0; i < 5; i++) await request(t.app.getHttpServer()).get('/health/live').expect(200);
+      await request(t.app.getHttpServer()).get('/metrics').expect(200);
     } finally {
       await t.close();
     }
