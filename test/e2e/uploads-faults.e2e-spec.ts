@@ -26,6 +26,8 @@ describe('Publishing when TikTok misbehaves', () => {
   beforeAll(async () => {
     files = createServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'video/mp4' });
+      // A slow source keeps TikTok's download in progress (so it can still be cancelled).
+      if (req.url?.includes('slow')) return void res.write(Buffer.alloc(1024));
       createReadStream(join(FIXTURES, 'h264.mp4')).pipe(res);
     });
     await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
@@ -39,6 +41,7 @@ describe('Publishing when TikTok misbehaves', () => {
   afterAll(async () => {
     await t.close();
     await sandbox.stop();
+    files.closeAllConnections();
     files.close();
     rmSync(work, { recursive: true, force: true });
   });
@@ -111,6 +114,29 @@ describe('Publishing when TikTok misbehaves', () => {
     expect(accepted.body).toMatchObject({ source: 'url', status: 'queued' });
     const done = await waitForFinal(server(), apiKey, accepted.body.id as string);
     expect(done).toMatchObject({ status: 'published', publishId: expect.stringMatching(/^v_pub_url~v2\./) });
+  });
+
+  it("should cancel a URL pull through TikTok's cancel while the download is in progress", async () => {
+    const userId = await freshUser();
+    const slowUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}/videos/slow.mp4`;
+    const accepted = await request(server())
+      .post('/api/tiktok/upload')
+      .set('X-API-Key', apiKey)
+      .send({ userId, videoUrl: slowUrl, ...direct })
+      .expect(202);
+    for (let i = 0; i < 200; i++) {
+      const now = await request(server()).get(`/api/tiktok/uploads/${accepted.body.id}`).set('X-API-Key', apiKey);
+      if ((now.body as UploadBody).status === 'processing') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const cancelled = await request(server())
+      .delete(`/api/tiktok/uploads/${accepted.body.id}`)
+      .set('X-API-Key', apiKey)
+      .expect(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const [publish] = (await t.control.publishes()).filter((p) => p.publishId === cancelled.body.publishId);
+    expect(publish).toMatchObject({ status: 'FAILED', failReason: 'publish_cancelled' });
+    expect(await t.control.violations()).toEqual([]);
   });
 
   it('should refuse a video over UPLOAD_MAX_BYTES with 413 and keep nothing', async () => {
