@@ -71,21 +71,22 @@ export class UploadTransferService {
       return;
     }
     const inFlight: Upload = { ...upload, initStartedAt: now } as Upload;
-    let sent = false;
+    // Whether an init may have reached TikTok without a definite answer: only then is a failure ambiguous.
+    let inDoubt = false;
     let init: TikTokPublishInit;
     try {
       init = await this.tokens.withAccessToken(upload.tenant.id, upload.userId, async (token) => {
-        sent = true;
+        inDoubt = true;
         try {
           return await this.sendInit(upload, token);
         } catch (error) {
           // A refusal with TikTok's error body is definite: nothing was created, whatever happens next (a refresh).
-          if (error instanceof TikTokApiError) sent = false;
+          if (error instanceof TikTokApiError) inDoubt = false;
           throw error;
         }
       });
     } catch (error) {
-      return this.initFailed(inFlight, error, now, sent);
+      return this.initFailed(inFlight, error, now, inDoubt);
     }
     // If this write fails, the row keeps initStartedAt without a publish id: the next owner fails it, never re-inits.
     await this.state.change(inFlight, this.afterInit(upload, init, now));
@@ -133,7 +134,7 @@ export class UploadTransferService {
     };
   }
 
-  private async initFailed(upload: Upload, error: unknown, now: Date, sent: boolean): Promise<void> {
+  private async initFailed(upload: Upload, error: unknown, now: Date, inDoubt: boolean): Promise<void> {
     // A definite refusal created nothing at TikTok, so the slot is given back and a later init is safe.
     const retryLater = (delayMs: number, info: UploadErrorInfo) =>
       upload.attempts + 1 >= MAX_ATTEMPTS
@@ -144,12 +145,19 @@ export class UploadTransferService {
             nextActionAt: new Date(now.getTime() + delayMs),
             error: info,
           });
-    if (!sent) {
-      // Failed before the init left (reading or refreshing the token): nothing exists at TikTok, so retrying is safe
-      // unless the connection itself is gone (reauth_required, not_connected).
-      if (error instanceof AppError && error.status < 500 && !(error instanceof TikTokApiError)) {
-        return this.fail(upload, error.code, error.message);
-      }
+    if (error instanceof TikTokApiError && error.isRateLimited()) {
+      const waitMs = (error.retryAfterSeconds ?? 60) * 1000;
+      return void (await retryLater(waitMs, {
+        ...tiktokInfo(error),
+        message: 'TikTok asked to slow down (rate_limit_exceeded); the upload waits and tries again.',
+      }));
+    }
+    // A definite answer from TikTok (init refused, or the token refresh refused): nothing was created.
+    if (error instanceof TikTokApiError) return this.fail(upload, error.tiktokCode, error.message, tiktokInfo(error));
+    if (!inDoubt) {
+      // Failed before any init left (reading or refreshing the token): retrying is safe, unless the connection
+      // itself is gone (reauth_required, not_connected).
+      if (error instanceof AppError && error.status < 500) return this.fail(upload, error.code, error.message);
       return void (await retryLater(backoffMs(upload.attempts), {
         code: error instanceof AppError ? error.code : 'internal_error',
         message: 'Preparing the TikTok request failed; retrying.',
@@ -169,15 +177,6 @@ export class UploadTransferService {
         tiktokInfo(error),
       );
     }
-    if (error instanceof TikTokApiError && error.isRateLimited()) {
-      const waitMs = (error.retryAfterSeconds ?? 60) * 1000;
-      return void (await retryLater(waitMs, {
-        ...tiktokInfo(error),
-        message: 'TikTok asked to slow down (rate_limit_exceeded); the upload waits and tries again.',
-      }));
-    }
-    // A definite answer from TikTok: nothing was created.
-    if (error instanceof TikTokApiError) return this.fail(upload, error.tiktokCode, error.message, tiktokInfo(error));
     return this.fail(
       upload,
       'init_outcome_unknown',

@@ -79,6 +79,17 @@ describe('Publishing when TikTok misbehaves', () => {
     expect(violations.every((v) => /range|416/i.test(`${v.rule} ${v.message}`))).toBe(true);
   });
 
+  it("should end failed at once, with TikTok's code and log id, when TikTok refuses the init", async () => {
+    const userId = await freshUser('banned_creator');
+    const done = await upload({ userId }, join(FIXTURES, 'h264.mp4'));
+    expect(done).toMatchObject({
+      status: 'failed',
+      publishId: null,
+      error: { tiktokCode: 'spam_risk_user_banned_from_posting', logId: expect.any(String) },
+    });
+    expect((await t.control.requests()).filter((r) => r.path.endsWith('/inbox/video/init/'))).toHaveLength(1);
+  });
+
   it("should end failed with TikTok's fail_reason when TikTok rejects the video after upload", async () => {
     await t.control.failPublish('frame_rate_check_failed');
     const done = await upload({ userId: await freshUser(), ...direct }, join(FIXTURES, 'h264.mp4'));
