@@ -10,7 +10,7 @@ import { connectUser } from '../support/connect-flow';
 import { makeLargeVideo } from '../support/make-large-video';
 import { createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { FIXTURES, postVideo, UploadBody, waitForFinal } from '../support/uploads';
+import { chunksSent, FIXTURES, postVideo, UploadBody, waitForFinal, waitForUpload } from '../support/uploads';
 
 const MB5 = 5_242_880;
 const direct = { mode: 'direct', privacyLevel: 'SELF_ONLY' };
@@ -45,13 +45,7 @@ describe('Uploads across restarts and refusals', () => {
     const accepted = await postVideo(t.app.getHttpServer(), apiKey, video, { userId: 'restarter', ...direct }).expect(
       202,
     );
-    let seen: UploadBody = accepted.body as UploadBody;
-    for (let i = 0; i < 300 && (seen.progress as { uploadedChunks: number }).uploadedChunks < 1; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      seen = (
-        await request(t.app.getHttpServer()).get(`/api/tiktok/uploads/${accepted.body.id}`).set('X-API-Key', apiKey)
-      ).body as UploadBody;
-    }
+    await waitForUpload(t.app.getHttpServer(), apiKey, accepted.body.id as string, (u) => chunksSent(u) >= 1);
     const spoolDir = t.config.uploads.spoolDir;
     await t.close({ keepSpool: true }); // stops between chunks; the spooled video stays for the next instance
     await t.control.setLatency(0);

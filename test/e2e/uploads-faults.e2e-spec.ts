@@ -8,7 +8,7 @@ import request from 'supertest';
 import { connectUser } from '../support/connect-flow';
 import { makeLargeVideo } from '../support/make-large-video';
 import { createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
-import { FIXTURES, postVideo, UploadBody, waitForFinal } from '../support/uploads';
+import { chunksSent, FIXTURES, postVideo, UploadBody, waitForFinal, waitForUpload } from '../support/uploads';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
 
 const MB5 = 5_242_880;
@@ -101,11 +101,7 @@ describe('Publishing when TikTok misbehaves', () => {
     const userId = await freshUser();
     await t.control.setLatency(150);
     const accepted = await postVideo(server(), apiKey, video, { userId, ...direct }).expect(202);
-    for (let i = 0; i < 100; i++) {
-      const now = await request(server()).get(`/api/tiktok/uploads/${accepted.body.id}`).set('X-API-Key', apiKey);
-      if ((now.body as UploadBody & { progress: { uploadedChunks: number } }).progress.uploadedChunks >= 1) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForUpload(server(), apiKey, accepted.body.id as string, (u) => chunksSent(u) >= 1);
     await t.control.expireUploadUrls();
     await t.control.setLatency(0);
     const done = await waitForFinal(server(), apiKey, accepted.body.id as string);
@@ -135,11 +131,7 @@ describe('Publishing when TikTok misbehaves', () => {
       .set('X-API-Key', apiKey)
       .send({ userId, videoUrl: slowUrl, ...direct })
       .expect(202);
-    for (let i = 0; i < 200; i++) {
-      const now = await request(server()).get(`/api/tiktok/uploads/${accepted.body.id}`).set('X-API-Key', apiKey);
-      if ((now.body as UploadBody).status === 'processing') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForUpload(server(), apiKey, accepted.body.id as string, (u) => u.status === 'processing');
     const cancelled = await request(server())
       .delete(`/api/tiktok/uploads/${accepted.body.id}`)
       .set('X-API-Key', apiKey)
@@ -163,11 +155,7 @@ describe('Publishing when TikTok misbehaves', () => {
     const userId = await freshUser();
     await t.control.setLatency(400);
     const accepted = await postVideo(server(), apiKey, video, { userId, ...direct }).expect(202);
-    for (let i = 0; i < 200; i++) {
-      const now = await request(server()).get(`/api/tiktok/uploads/${accepted.body.id}`).set('X-API-Key', apiKey);
-      if ((now.body as UploadBody).status === 'uploading') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitForUpload(server(), apiKey, accepted.body.id as string, (u) => u.status === 'uploading');
     const cancelled = await request(server())
       .delete(`/api/tiktok/uploads/${accepted.body.id}`)
       .set('X-API-Key', apiKey)

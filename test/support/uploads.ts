@@ -19,13 +19,27 @@ export function postVideo(
   return req.attach('video', filePath);
 }
 
-/** Polls the upload until it reaches a final status (or the time runs out) and returns it. */
-export async function waitForFinal(server: App, apiKey: string, id: string, timeoutMs = 20_000): Promise<UploadBody> {
+/** Polls the upload until `done` holds (or the time runs out) and returns it. */
+export async function waitForUpload(
+  server: App,
+  apiKey: string,
+  id: string,
+  done: (upload: UploadBody) => boolean,
+  timeoutMs = 20_000,
+  intervalMs = 20,
+): Promise<UploadBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await request(server).get(`/api/tiktok/uploads/${id}`).set('X-API-Key', apiKey).expect(200);
     const body = response.body as UploadBody;
-    if (FINAL.includes(body.status) || Date.now() > deadline) return body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (done(body) || Date.now() > deadline) return body;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** Polls the upload until it reaches a final status (or the time runs out) and returns it (10 polls a second). */
+export function waitForFinal(server: App, apiKey: string, id: string, timeoutMs = 20_000): Promise<UploadBody> {
+  return waitForUpload(server, apiKey, id, (upload) => FINAL.includes(upload.status), timeoutMs, 100);
+}
+
+export const chunksSent = (upload: UploadBody) => (upload.progress as { uploadedChunks: number }).uploadedChunks;
