@@ -5,7 +5,7 @@ import { OutboxService } from '../webhooks/outbox.service';
 import { NotificationType } from '../webhooks/notification.types';
 import { UploadResponse } from './dto/upload.response';
 import { TikTokPublishEvent } from './upload-events';
-import { FINAL_STATUSES, Upload, UploadStatus } from './upload.entity';
+import { FINAL_STATUSES, Upload, UploadErrorInfo, UploadStatus } from './upload.entity';
 import { uploadsFinishedTotal } from './uploads.metrics';
 
 /** How far along the state machine a status is; nothing ever moves to a lower rank (webhooks and polls race). */
@@ -77,6 +77,12 @@ export class UploadStateService {
     });
     if (row && isFinal(to) && !isFinal(from)) await this.finish(row);
     return row;
+  }
+
+  /** Ends the upload failed with a code and a message a person can act on. */
+  async fail(upload: Upload, code: string, message: string, info?: UploadErrorInfo): Promise<void> {
+    this.logger.warn({ uploadId: upload.id, code }, 'Upload failed');
+    await this.change(upload, { status: 'failed', error: { ...info, code, message }, nextActionAt: null });
   }
 
   /** upload.updated on every status (or post id) change; upload.completed / upload.failed on the first final state. */

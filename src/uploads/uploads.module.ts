@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { InitBudget } from './init-budget';
+import { PublishInitService } from './publish-init.service';
 import { StatusPoller } from './status-poller';
 import { UploadIntakeService } from './upload-intake.service';
 import { UploadStateService } from './upload-state.service';
@@ -21,6 +22,7 @@ import { UploadsService } from './uploads.service';
     UploadsService,
     UploadStateService,
     UploadTransferService,
+    PublishInitService,
     StatusPoller,
     InitBudget,
     UploadWorker,
