@@ -63,16 +63,7 @@ export function readOAuthAnswer(endpoint: string, response: TikTokHttpResponse):
   const error = body as TikTokOAuthErrorBody;
   const code = optionalString(error.error);
   const logId = optionalString(error.log_id) ?? headerLogId(response);
-  if (response.httpStatus >= 500) {
-    throw new TikTokUnavailableError({
-      endpoint,
-      reason: 'server_error',
-      deliveryUnknown: true,
-      httpStatus: response.httpStatus,
-      tiktokCode: code,
-      logId,
-    });
-  }
+  if (response.httpStatus >= 500) throw serverError(endpoint, response, code, logId);
   if (code) throw refusal(response, code, optionalString(error.error_description), logId);
   if (!isSuccessStatus(response.httpStatus))
     throw refusal(response, fallbackCode(response.httpStatus), undefined, logId);
@@ -91,19 +82,27 @@ export function readEnvelopeAnswer<TData>(
   const error = asObject(envelope.error) as Partial<TikTokEnvelopeError> | undefined;
   const code = optionalString(error?.code);
   const logId = optionalString(error?.log_id) ?? headerLogId(response);
-  if (response.httpStatus >= 500) {
-    throw new TikTokUnavailableError({
-      endpoint,
-      reason: 'server_error',
-      deliveryUnknown: true,
-      httpStatus: response.httpStatus,
-      tiktokCode: code,
-      logId,
-    });
-  }
+  if (response.httpStatus >= 500) throw serverError(endpoint, response, code, logId);
   if (code !== undefined && code !== 'ok') throw refusal(response, code, optionalString(error?.message), logId);
   if (!isSuccessStatus(response.httpStatus))
     throw refusal(response, fallbackCode(response.httpStatus), undefined, logId);
   if (code !== 'ok') throw invalidResponse(endpoint, { logId, httpStatus: response.httpStatus });
   return { body: envelope.data, logId, httpStatus: response.httpStatus };
+}
+
+/** A 5xx: TikTok may or may not have acted on the request (tiktok-api.md §9: "retry later"). */
+function serverError(
+  endpoint: string,
+  response: TikTokHttpResponse,
+  code?: string,
+  logId?: string,
+): TikTokUnavailableError {
+  return new TikTokUnavailableError({
+    endpoint,
+    reason: 'server_error',
+    deliveryUnknown: true,
+    httpStatus: response.httpStatus,
+    tiktokCode: code,
+    logId,
+  });
 }
