@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,16 +129,43 @@ describe('Publishing videos', () => {
     },
   );
 
-  it('should refuse a video longer than the creator may post, for direct posts', async () => {
+  it('should refuse a direct post longer than the creator may post, before TikTok sees it', async () => {
     await connectUser(server(), apiKey, 'sam', 'short_limit_creator');
-    // The sandbox creator may post 60 s; a 3.5 s fixture passes, so check the limit is read from creator_info.
     const info = await request(server())
       .get('/api/tiktok/creator-info?userId=sam')
       .set('X-API-Key', apiKey)
       .expect(200);
-    expect(info.body).toMatchObject({ maxVideoPostDurationSec: 60, privacyLevelOptions: expect.any(Array) });
+    expect(info.body).toMatchObject({ maxVideoPostDurationSec: 60 });
+    // A real 61-second video: longer than this creator's 60 s, well within TikTok's general 10 minutes.
+    const long = join(work, 'long.mp4');
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=640x360:rate=24',
+      '-t',
+      '61',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-crf',
+      '45',
+      '-pix_fmt',
+      'yuv420p',
+      long,
+    ]);
+    const refused = await postVideo(server(), apiKey, long, {
+      userId: 'sam',
+      mode: 'direct',
+      privacyLevel: 'SELF_ONLY',
+    }).expect(422);
+    expect(refused.body.error).toMatchObject({ code: 'video_rejected', details: { rule: 'duration', limit: 60_000 } });
+    expect(readdirSync(t.config.uploads.spoolDir)).toEqual([]);
   });
-
   it("should answer 409 for a user who is not connected, and 404 for another tenant's upload", async () => {
     const response = await postVideo(server(), apiKey, join(FIXTURES, 'h264.mp4'), { userId: 'stranger' }).expect(409);
     expect(response.body.error.code).toBe('not_connected');
