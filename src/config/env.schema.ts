@@ -1,12 +1,11 @@
+// TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
+import { MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
 import { AppConfig, Env } from './app-config';
 
 /** The placeholders .env.example ships with; live mode refuses them. */
 export const PLACEHOLDER_MARKER = 'change-me';
 const TOKEN_KEY_RING = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const MIN_CHUNK_BYTES = 5_242_880; // tiktok-api.md §13: valid whichever "MB" TikTok means
-const MAX_CHUNK_BYTES = 64_000_000;
-const TIKTOK_MAX_VIDEO_BYTES = 4_294_967_296;
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -50,7 +49,7 @@ export function loadConfig(env: Env): AppConfig {
     },
     uploads: {
       spoolDir: read.string('UPLOAD_SPOOL_DIR', 'data/spool'),
-      maxBytes: read.integer('UPLOAD_MAX_BYTES', TIKTOK_MAX_VIDEO_BYTES, 1, TIKTOK_MAX_VIDEO_BYTES),
+      maxBytes: read.integer('UPLOAD_MAX_BYTES', MAX_VIDEO_BYTES, 1, MAX_VIDEO_BYTES),
       chunkBytes: read.integer('UPLOAD_CHUNK_BYTES', 10_000_000, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES),
     },
     tokens: {

@@ -1,3 +1,4 @@
+import { MAX_VIDEO_BYTES } from './chunk-plan';
 import type { VideoProbe } from './video-probe.types';
 import { UnsupportedMediaTypeError, VideoRejectedError, type VideoRuleViolation } from './video-rejected.error';
 
@@ -7,7 +8,6 @@ export type { MeasuredValue, VideoRule, VideoRuleViolation } from './video-rejec
 // tiktok-api.md §7: what TikTok takes.
 export const ACCEPTED_CONTAINERS = ['mp4', 'mov', 'webm'] as const;
 export const ACCEPTED_CODECS = ['h264', 'h265', 'vp8', 'vp9'] as const;
-export const TIKTOK_MAX_FILE_BYTES = 4_294_967_296;
 export const TIKTOK_MAX_API_DURATION_MS = 600_000;
 
 /**
@@ -35,7 +35,7 @@ export const DEFAULT_VIDEO_LIMITS: Readonly<VideoLimits> = {
   maxFrameRate: 60,
   minDimension: 360,
   maxDimension: 4096,
-  maxSizeBytes: TIKTOK_MAX_FILE_BYTES,
+  maxSizeBytes: MAX_VIDEO_BYTES,
 };
 
 /**
