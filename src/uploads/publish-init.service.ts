@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { existsSync } from 'node:fs';
+import { Clock } from '../common/clock';
 import { AppError } from '../common/errors/app-error';
 import { TikTokApiClient } from '../tiktok-api/tiktok-api.client';
 import { TikTokApiError, TikTokUnavailableError } from '../tiktok-api/tiktok-api.error';
@@ -22,6 +23,7 @@ const UPLOAD_URL_LIFETIME_MS = 55 * 60_000;
 @Injectable()
 export class PublishInitService {
   constructor(
+    private readonly clock: Clock,
     private readonly tiktok: TikTokApiClient,
     private readonly tokens: TokensService,
     private readonly state: UploadStateService,
@@ -65,7 +67,9 @@ export class PublishInitService {
       return this.initFailed(inFlight, error, now, inDoubt);
     }
     // If this write fails, the row keeps initStartedAt without a publish id: the next owner fails it, never re-inits.
-    await this.state.change(inFlight, this.afterInit(upload, init, now));
+    // The slot is stamped with the time TikTok's answer arrived: no earlier than TikTok counted the request, so the
+    // budget's sliding minute never ends before TikTok's does (the send may have waited for a token refresh).
+    await this.state.change(inFlight, { ...this.afterInit(upload, init, now), initStartedAt: this.clock.now() });
   }
 
   private sendInit(upload: Upload, token: string): Promise<TikTokPublishInit> {

@@ -80,9 +80,15 @@ export class UploadsService {
         throw error;
       }
     }
-    const changed = await this.state.change(upload, { status: 'cancelled', nextActionAt: null });
-    if (!changed) throw new ConflictError('The upload changed while cancelling; fetch it and try again.');
-    return toUploadResponse(changed);
+    // The worker may touch the row meanwhile (a status poll); read it again until the cancel lands or it is final.
+    let current = upload;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const changed = await this.state.change(current, { status: 'cancelled', nextActionAt: null });
+      if (changed) return toUploadResponse(changed);
+      current = await this.find(caller, id);
+      if (isFinal(current.status)) break;
+    }
+    throw new ConflictError(`The upload is ${current.status}; it could not be cancelled.`, { status: current.status });
   }
 
   /** Server-sent events: the upload on every change, closing after a final state. Works across instances (reads the row). */
