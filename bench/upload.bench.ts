@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { makeLargeVideo } from '../test/support/make-large-video';
 import { connectUser, createTenant, getUpload, postVideoFile } from './support/gateway-http';
 import { callbackUrl, startGatewayProcess } from './support/gateway-process';
-import { freePort } from './support/processes';
+import { flushToDisk, freePort } from './support/processes';
 import { BenchResult, log, mib, seconds } from './support/results';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process';
 import { uploadWithCurl } from './support/curl-upload';
@@ -33,6 +33,7 @@ export async function benchUpload(workDir: string): Promise<BenchResult[]> {
       const dir = mkdtempSync(join(workDir, `upload-${size}-`));
       try {
         const video = await makeLargeVideo(size, dir);
+        flushToDisk();
         log(`upload: ${mib(size)} through the gateway`);
         runs.set(size, await uploadThroughGateway(sandbox, port, dir, video, size));
         log(`upload: ${JSON.stringify(runs.get(size))}`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { TikTokApiClient } from '../../src/tiktok-api/tiktok-api.client';
 import { planChunks, contentRangeOf } from '../../src/uploads/chunk-plan';
+import { flushToDisk } from './processes';
 import { obtainTokens } from './sandbox-oauth';
 import { BENCH_CLIENT, type SandboxProcess } from './sandbox-process';
 
@@ -42,6 +43,7 @@ export async function uploadWithCurl(
       args.push('-H', `Content-Range: ${contentRangeOf(chunk, size)}`, '-H', 'Expect:');
       args.push('-X', 'PUT', '--data-binary', `@${part}`, init.uploadUrl ?? '');
     }
+    flushToDisk();
     const started = performance.now();
     const codes = await run('curl', args);
     const elapsed = performance.now() - started;

@@ -41,7 +41,8 @@ export async function startGatewayProcess({ port, dir, sandbox, env = {} }: Gate
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const child = spawnNode(
-    [gatewayMain],
+    // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway under a benchmark
+    [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), gatewayMain],
     {
       NODE_ENV: 'production',
       TIKTOK_MODE: 'live',

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -96,4 +96,12 @@ export async function waitForOk(url: string, timeoutMs: number, intervalMs = 10)
     await sleep(intervalMs);
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+}
+
+/**
+ * Writes dirty pages out (sync) so the kernel's writeback of a file just made does not slow whichever side is
+ * timed next: the gateway's spool and curl's reads both start from a quiet disk.
+ */
+export function flushToDisk(): void {
+  execFileSync('sync');
 }

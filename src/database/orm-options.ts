@@ -1,8 +1,6 @@
 import { Options } from '@mikro-orm/core';
 import { Logger } from '@nestjs/common';
-import { LibSqlDriver } from '@mikro-orm/libsql';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppConfig } from '../config/app-config';
@@ -30,7 +28,7 @@ export function buildOrmOptions(db: AppConfig['db']): Options {
     // A database that hangs must fail fast (503), not hold requests for knex's default 60 s.
     return {
       ...common,
-      driver: PostgreSqlDriver,
+      driver: loadPostgreSqlDriver(),
       clientUrl: db.url,
       pool: { min: 0, max: 10, acquireTimeoutMillis: 5000 },
       driverOptions: { connection: { connectionTimeoutMillis: 5000 }, acquireConnectionTimeout: 5000 },
@@ -38,5 +36,17 @@ export function buildOrmOptions(db: AppConfig['db']): Options {
   }
   const file = db.url.slice('sqlite:'.length);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  return { ...common, driver: LibSqlDriver, dbName: file };
+  return { ...common, driver: loadLibSqlDriver(), dbName: file };
 }
+
+// Only the configured driver is loaded: the other one (knex dialect, pg or the native libsql binding) would cost
+// every process memory and start time for nothing.
+/* eslint-disable @typescript-eslint/no-require-imports */
+function loadPostgreSqlDriver(): typeof import('@mikro-orm/postgresql').PostgreSqlDriver {
+  return (require('@mikro-orm/postgresql') as typeof import('@mikro-orm/postgresql')).PostgreSqlDriver;
+}
+
+function loadLibSqlDriver(): typeof import('@mikro-orm/libsql').LibSqlDriver {
+  return (require('@mikro-orm/libsql') as typeof import('@mikro-orm/libsql')).LibSqlDriver;
+}
+/* eslint-enable @typescript-eslint/no-require-imports */

