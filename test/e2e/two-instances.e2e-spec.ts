@@ -3,9 +3,11 @@ import request from 'supertest';
 import { Connection } from '../../src/tokens/connection.entity';
 import { DueRefreshService } from '../../src/tokens/due-refresh.service';
 import { connectUser, openConnectLink } from '../support/connect-flow';
-import { createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
+import { ADMIN_KEY, createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
 import { usingPostgres } from '../support/test-database';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
+import { VERIFIED_KEY_TTL_MS } from '../../src/tenants/api-keys.service';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 // Two gateways on one database and one TikTok: the multi-instance guarantees. PostgreSQL in CI; SQLite too.
 describe(`Two instances on one ${usingPostgres ? 'PostgreSQL' : 'SQLite'} database`, () => {
@@ -25,6 +27,21 @@ describe(`Two instances on one ${usingPostgres ? 'PostgreSQL' : 'SQLite'} databa
     await b.close();
     await a.close();
     await sandbox.stop();
+  });
+
+  it('should refuse on the other instance, within the verified-key time, a key revoked on one', async () => {
+    const issued = await request(a.app.getHttpServer())
+      .post(`/api/admin/tenants/${tenantId}/api-keys`)
+      .set('X-Admin-Key', ADMIN_KEY)
+      .expect(201);
+    const { id, apiKey: key } = issued.body as { id: string; apiKey: string };
+    await request(b.app.getHttpServer()).get('/api/me').set('X-API-Key', key).expect(200); // b now trusts it
+    await request(a.app.getHttpServer()).delete(`/api/admin/api-keys/${id}`).set('X-Admin-Key', ADMIN_KEY).expect(204);
+    await request(a.app.getHttpServer()).get('/api/me').set('X-API-Key', key).expect(401);
+
+    await sleep(VERIFIED_KEY_TTL_MS);
+    await request(b.app.getHttpServer()).get('/api/me').set('X-API-Key', key).expect(401);
+    await request(b.app.getHttpServer()).get('/api/me').set('X-API-Key', apiKey).expect(200);
   });
 
   it('should complete on one instance a connect link made on the other', async () => {
