@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 import { Request } from 'express';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +12,6 @@ import { HttpStatus } from '@nestjs/common';
 export interface SpooledFile {
   path: string;
   sizeBytes: number;
-  sha256: string;
 }
 
 export interface MultipartUpload {
@@ -36,7 +35,7 @@ const FILE_FIELD = 'video';
 const SPOOL_BUFFER_BYTES = 1024 * 1024;
 
 /**
- * Streams a multipart upload to a private spool file (random name, mode 0600), hashing on the way; memory stays
+ * Streams a multipart upload to a private spool file (random name, mode 0600); memory stays
  * flat whatever the size. Crossing `maxBytes` stops at once with 413. On any failure, or when the client goes away
  * half-way, the partial file is removed.
  */
@@ -106,7 +105,6 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
 
 async function spool(stream: Readable & { truncated?: boolean }, options: IntakeOptions): Promise<SpooledFile> {
   const path = join(options.spoolDir, `${randomUUID()}.video`);
-  const hash = createHash('sha256');
   let sizeBytes = 0;
   const tooLarge = new AppError(
     'payload_too_large',
@@ -117,7 +115,6 @@ async function spool(stream: Readable & { truncated?: boolean }, options: Intake
   const meter = new Transform({
     highWaterMark: SPOOL_BUFFER_BYTES,
     transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
       sizeBytes += chunk.length;
       done(null, chunk);
     },
@@ -134,5 +131,5 @@ async function spool(stream: Readable & { truncated?: boolean }, options: Intake
     await rm(path, { force: true });
     throw tooLarge;
   }
-  return { path, sizeBytes, sha256: hash.digest('hex') };
+  return { path, sizeBytes };
 }

@@ -170,7 +170,6 @@ export class UploadIntakeService {
       {
         source: 'file',
         spoolPath: file.path,
-        sha256: file.sha256,
         video,
         malwareScan,
         chunkSize: plan.chunkSize,

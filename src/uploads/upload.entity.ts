@@ -76,9 +76,6 @@ export class Upload {
   @Property({ type: 'text', nullable: true, hidden: true })
   spoolPath?: string | null;
 
-  @Property({ length: 64, nullable: true })
-  sha256?: string;
-
   @Property({ type: 'json', nullable: true })
   video?: UploadVideoInfo | null;
 
