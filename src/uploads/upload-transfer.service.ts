@@ -19,9 +19,8 @@ const CONTENT_TYPES: Record<string, TikTokChunkPut['contentType']> = {
 
 export interface TransferContext {
   now: () => Date;
-  /** True once the service is shutting down: stop between chunks (the next owner resumes from the last byte). */
+  /** True once the service is shutting down or the lease is lost: stop between chunks (the next owner resumes). */
   stopping: () => boolean;
-  renewLease: () => Promise<void>;
 }
 
 /**
@@ -82,7 +81,6 @@ export class UploadTransferService {
       const changed = await this.state.change(upload, next);
       if (!changed || changed.status !== 'uploading' || !changed.publishId) return;
       upload = changed;
-      await context.renewLease();
     }
   }
 

@@ -7,12 +7,16 @@ import { Upload } from './upload.entity';
 
 const TICK_MS = 250;
 const CONCURRENCY = 4;
-const LEASE_MS = 60_000;
+/** How long an upload waits for a new owner after its instance died (kill -9, power loss). */
+export const UPLOAD_LEASE_MS = 30_000;
+/** Renewed this often while the work runs, however long one chunk PUT takes; three renewals fit in a lease. */
+const HEARTBEAT_MS = 10_000;
 
 /**
  * Takes due uploads from the database and moves each one step (upload-transfer.service.ts). Claims use a lease in
- * the row, so several instances share the work and an instance that dies mid-upload is replaced once its lease
- * lapses; the new owner resumes from the last acknowledged byte.
+ * the row, renewed by a heartbeat while the work runs, so several instances share the work and an instance that
+ * dies mid-upload is replaced once its lease lapses; the new owner resumes from the last acknowledged byte. An owner
+ * that finds its lease taken (it stalled past the lease) stops before its next chunk.
  */
 @Injectable()
 export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -67,7 +71,7 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
       const taken = await em.nativeUpdate(
         Upload,
         { id, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
-        { leaseUntil: new Date(now.getTime() + LEASE_MS), leaseOwner: this.owner },
+        { leaseUntil: new Date(now.getTime() + UPLOAD_LEASE_MS), leaseOwner: this.owner },
       );
       if (taken === 1) claimed.push(await em.findOneOrFail(Upload, { id }, { disableIdentityMap: true }));
     }
@@ -75,11 +79,17 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private run(upload: Upload): void {
+    let leaseLost = false;
+    const heartbeat = setInterval(() => {
+      this.renewLease(upload.id).then(
+        (held) => (leaseLost ||= !held),
+        (error: unknown) => this.logger.warn({ err: error, uploadId: upload.id }, 'Could not renew the upload lease'),
+      );
+    }, HEARTBEAT_MS);
     const work = this.transfer
       .advance(upload, {
         now: () => this.clock.now(),
-        stopping: () => this.stopping,
-        renewLease: () => this.renewLease(upload.id),
+        stopping: () => this.stopping || leaseLost,
       })
       .catch(async (error: unknown) => {
         this.logger.error({ err: error, uploadId: upload.id }, 'Upload step failed; it will be retried');
@@ -87,6 +97,7 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
         await this.em.fork().nativeUpdate(Upload, { id: upload.id }, { nextActionAt: retryAt });
       })
       .finally(async () => {
+        clearInterval(heartbeat);
         await this.em
           .fork()
           .nativeUpdate(Upload, { id: upload.id, leaseOwner: this.owner }, { leaseUntil: null, leaseOwner: null });
@@ -96,13 +107,15 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
     this.active.add(work);
   }
 
-  private async renewLease(id: string): Promise<void> {
-    await this.em
+  /** False when another owner holds the upload now. */
+  private async renewLease(id: string): Promise<boolean> {
+    const renewed = await this.em
       .fork()
       .nativeUpdate(
         Upload,
         { id, leaseOwner: this.owner },
-        { leaseUntil: new Date(this.clock.now().getTime() + LEASE_MS) },
+        { leaseUntil: new Date(this.clock.now().getTime() + UPLOAD_LEASE_MS) },
       );
+    return renewed === 1;
   }
 }

@@ -13,10 +13,11 @@ import { HttpGateway } from './support/http-gateway';
 import { LiveGatewaySetup, liveCredentials, liveGatewayEnv, startLiveSandbox } from './support/live-gateway-env';
 import { SecretLedger } from './support/secrets';
 import { TcpProxy } from './support/tcp-proxy';
+import { UPLOAD_LEASE_MS } from '../../src/uploads/upload-worker';
 
 const MB5 = 5_242_880;
-/** The worker's and the refresher's lease (upload-worker.ts, token-refresh.service.ts): a dead owner's work waits it out. */
-const LEASE_MS = 60_000;
+/** The refresher's lease (token-refresh.service.ts): a dead owner's refresh waits it out. */
+const REFRESH_LEASE_MS = 60_000;
 
 describe(`A gateway process killed with SIGKILL (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   const ledger = new SecretLedger();
@@ -99,7 +100,7 @@ describe(`A gateway process killed with SIGKILL (${usingPostgres ? 'PostgreSQL' 
     await control.setLatency(0);
 
     await start();
-    const done = await api.waitForUpload(accepted.id, LEASE_MS + 30_000);
+    const done = await api.waitForUpload(accepted.id, UPLOAD_LEASE_MS + 30_000);
     const uploadResumedAfterMs = Date.now() - killedAt;
     expect(done).toMatchObject({ status: 'published', progress: { uploadedChunks: 4, totalChunks: 4 } });
     expect((await control.stats()).inits.map((group) => group.count)).toEqual([1]);
@@ -114,7 +115,7 @@ describe(`A gateway process killed with SIGKILL (${usingPostgres ? 'PostgreSQL' 
     const refreshed = await waitUntil(async () => {
       const status = await api.status('refresher');
       return Date.parse(status.accessTokenExpiresAt ?? '') > Date.now() + 3_600_000 ? status : undefined;
-    }, LEASE_MS + 30_000);
+    }, REFRESH_LEASE_MS + 30_000);
     expect(refreshed).toMatchObject({ connected: true, status: 'active' });
     for (const userId of ['uploader', 'refresher']) {
       expect(await api.status(userId)).toMatchObject({ connected: true, status: 'active' });
@@ -123,8 +124,8 @@ describe(`A gateway process killed with SIGKILL (${usingPostgres ? 'PostgreSQL' 
     expect((await control.stats()).refreshTokenReused).toBe(false);
     // Two code exchanges and one refresh reached TikTok: the request cut by the crash never did, nothing repeated.
     expect((await control.requests()).filter((r) => r.path === '/v2/oauth/token/')).toHaveLength(3);
-    // The dead owner's leases hold the work for LEASE_MS; this is the price of a crash (reported to the lead).
-    console.info(`kill -9 recovery: upload final ${uploadResumedAfterMs} ms after the kill (lease ${LEASE_MS} ms)`);
+    // The dead owner's leases hold the work until they lapse; this is the price of a crash.
+    console.info(`kill -9 recovery: upload final ${uploadResumedAfterMs} ms after the kill (lease ${UPLOAD_LEASE_MS} ms)`);
   }, 180_000);
 
   it('should leave no token, code, key or secret in the processes’ output or in the database', async () => {
