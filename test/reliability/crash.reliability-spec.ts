@@ -125,7 +125,9 @@ describe(`A gateway process killed with SIGKILL (${usingPostgres ? 'PostgreSQL' 
     // Two code exchanges and one refresh reached TikTok: the request cut by the crash never did, nothing repeated.
     expect((await control.requests()).filter((r) => r.path === '/v2/oauth/token/')).toHaveLength(3);
     // The dead owner's leases hold the work until they lapse; this is the price of a crash.
-    console.info(`kill -9 recovery: upload final ${uploadResumedAfterMs} ms after the kill (lease ${UPLOAD_LEASE_MS} ms)`);
+    console.info(
+      `kill -9 recovery: upload final ${uploadResumedAfterMs} ms after the kill (lease ${UPLOAD_LEASE_MS} ms)`,
+    );
   }, 180_000);
 
   it('should leave no token, code, key or secret in the processes’ output or in the database', async () => {
