@@ -8,8 +8,8 @@ import { Tenant } from './tenant.entity';
 
 /**
  * How long a verified key is trusted before the database is asked again. Every request needs its key checked, and
- * the lookup was about a third of the CPU of a simple GET; a revocation is immediate on the instance that revokes
- * and reaches other instances within this time.
+ * the lookup was about a third of the database time of a simple GET; a revocation is immediate on the instance that
+ * revokes and reaches other instances within this time.
  */
 export const VERIFIED_KEY_TTL_MS = 5_000;
 const MAX_VERIFIED_KEYS = 10_000;
