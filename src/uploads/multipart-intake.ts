@@ -47,7 +47,8 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
         headers: req.headers,
         highWaterMark: SPOOL_BUFFER_BYTES,
         fileHwm: SPOOL_BUFFER_BYTES,
-        limits: { files: 1, fileSize: options.maxBytes, fields: 30, fieldSize: 16_384, parts: 40 },
+        // busboy reports the limit when the file reaches fileSize, so one byte more lets maxBytes itself through.
+        limits: { files: 1, fileSize: options.maxBytes + 1, fields: 30, fieldSize: 16_384, parts: 40 },
       });
     } catch {
       return reject(new ValidationFailedError('Send the video as multipart/form-data with a boundary.'));
@@ -103,7 +104,7 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
   });
 }
 
-async function spool(stream: Readable & { truncated?: boolean }, options: IntakeOptions): Promise<SpooledFile> {
+async function spool(stream: Readable, options: IntakeOptions): Promise<SpooledFile> {
   const path = join(options.spoolDir, `${randomUUID()}.video`);
   let sizeBytes = 0;
   const tooLarge = new AppError(
@@ -119,7 +120,8 @@ async function spool(stream: Readable & { truncated?: boolean }, options: Intake
       done(null, chunk);
     },
   });
-  // busboy signals the limit with 'limit'; failing the pipeline right there stops reading at once.
+  // busboy signals the limit with 'limit'; failing the pipeline right there stops reading at once (and removes the
+  // partial file below), so a file over the limit never completes.
   stream.once('limit', () => meter.destroy(tooLarge));
   try {
     await pipeline(
@@ -130,10 +132,6 @@ async function spool(stream: Readable & { truncated?: boolean }, options: Intake
   } catch (error) {
     await rm(path, { force: true });
     throw error;
-  }
-  if (stream.truncated) {
-    await rm(path, { force: true });
-    throw tooLarge;
   }
   return { path, sizeBytes };
 }

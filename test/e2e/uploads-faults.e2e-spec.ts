@@ -142,12 +142,21 @@ describe('Publishing when TikTok misbehaves', () => {
     expect(await t.control.violations()).toEqual([]);
   });
 
-  it('should refuse a video over UPLOAD_MAX_BYTES with 413 and keep nothing', async () => {
+  it('should accept a video of exactly UPLOAD_MAX_BYTES', async () => {
+    const largest = await makeLargeVideo(30 * MB5, work);
+    const accepted = await postVideo(server(), apiKey, largest, { userId: await freshUser(), ...direct }).expect(202);
+    const done = await waitForFinal(server(), apiKey, accepted.body.id as string, 60_000);
+    expect(done).toMatchObject({ status: 'published', progress: { uploadedBytes: 30 * MB5 } });
+  }, 90_000);
+
+  it('should refuse a video over UPLOAD_MAX_BYTES with 413 (or by closing the connection) and keep nothing', async () => {
     const big = await makeLargeVideo(30 * MB5 + 1, work);
-    const response = await postVideo(server(), apiKey, big, { userId: await freshUser() }).catch(
-      (error: { response?: request.Response }) => error.response,
+    // The gateway answers 413 as soon as the limit is crossed; a client still sending may see the reset first.
+    const outcome = await postVideo(server(), apiKey, big, { userId: await freshUser() }).then(
+      (response) => response.status,
+      (error: { response?: request.Response; code?: string }) => error.response?.status ?? error.code,
     );
-    if (response) expect(response.status).toBe(413);
+    expect([413, 'ECONNRESET', 'EPIPE']).toContain(outcome);
     expect(readdirSync(t.config.uploads.spoolDir)).toEqual([]);
   });
 
