@@ -33,6 +33,7 @@ function authKindOf(context: ExecutionContext): AuthKind {
         const limits = config.get('rateLimits', { infer: true });
         return {
           storage: redis ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageService(),
+          generateKey: budgetAcrossRoutes,
           throttlers: [
             {
               name: 'api',
@@ -48,7 +49,6 @@ function authKindOf(context: ExecutionContext): AuthKind {
               limit: limits.publicPerMinute,
               skipIf: (context) => authKindOf(context) !== 'public',
               getTracker: (req: Record<string, unknown>) => `ip:${String((req as unknown as Request).ip)}`,
-              generateKey: budgetAcrossRoutes,
             },
           ],
         };

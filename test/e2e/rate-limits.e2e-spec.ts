@@ -14,9 +14,13 @@ describe('Rate limits', () => {
     it('should answer 429 rate_limited with Retry-After once a key spends its minute', async () => {
       const { apiKey } = await createTenant(t.app);
       const other = await createTenant(t.app);
-      for (let i = 0; i < 3; i++)
-        await request(t.app.getHttpServer()).get('/api/me').set('X-API-Key', apiKey).expect(200);
-      const limited = await request(t.app.getHttpServer()).get('/api/me').set('X-API-Key', apiKey).expect(429);
+      // One budget across every endpoint (API.md), not one per route.
+      for (const path of ['/api/me', '/api/tiktok/uploads', '/api/me'])
+        await request(t.app.getHttpServer()).get(path).set('X-API-Key', apiKey).expect(200);
+      const limited = await request(t.app.getHttpServer())
+        .get('/api/tiktok/uploads')
+        .set('X-API-Key', apiKey)
+        .expect(429);
       expect(limited.body.error.code).toBe('rate_limited');
       expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       // Another key has its own budget.
