@@ -98,6 +98,17 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it("should refuse .env.example's token key and a key ring the cipher could not load, in one line each", () => {
+    const placeholder = 'change-me:Y2hhbmdlLW1lLWNoYW5nZS1tZS1jaGFuZ2UtbWUtMTI='; // as in .env.example
+    expect(problemsOf({ ...liveEnv, TOKEN_ENCRYPTION_KEYS: placeholder })).toEqual([
+      expect.stringMatching(/^TOKEN_ENCRYPTION_KEYS: still holds the .env.example placeholder/),
+    ]);
+    const duplicate = `${KEYS},${KEYS}`;
+    expect(problemsOf({ ...liveEnv, TOKEN_ENCRYPTION_KEYS: duplicate })).toEqual([
+      expect.stringMatching(/^TOKEN_ENCRYPTION_KEYS: key ring entry 2: duplicate key id "k1"/),
+    ]);
+  });
+
   it('should require https TikTok URLs in live mode except on loopback hosts', () => {
     expect(problemsOf({ ...liveEnv, TIKTOK_API_BASE_URL: 'http://tiktok.internal' })).toEqual([
       expect.stringMatching(/^TIKTOK_API_BASE_URL: must use https in live mode/),

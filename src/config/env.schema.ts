@@ -1,10 +1,10 @@
 // TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
 import { MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
+import { parseKeyRing } from '../tokens/token-cipher';
 import { AppConfig, Env } from './app-config';
 
 /** The placeholders .env.example ships with; live mode refuses them. */
 export const PLACEHOLDER_MARKER = 'change-me';
-const TOKEN_KEY_RING = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]{43}=)*$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export class ConfigValidationError extends Error {
@@ -196,8 +196,15 @@ class EnvReader {
       if (required) this.problems.push(`${name}: is required in live mode (kid:base64key, 32-byte keys)`);
       return '';
     }
-    if (!TOKEN_KEY_RING.test(value)) {
-      this.problems.push(`${name}: must be kid:base64key[,kid:base64key...] with 32-byte base64 keys`);
+    // The cipher's own parser, so config refuses exactly what would fail later (its messages never quote a key).
+    try {
+      parseKeyRing(value);
+    } catch (error) {
+      this.problems.push(`${name}: ${(error as Error).message}`);
+      return value;
+    }
+    if (required && value.includes(PLACEHOLDER_MARKER)) {
+      this.problems.push(`${name}: still holds the .env.example placeholder; set a real value`);
     } else if (required && value.includes('AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=')) {
       this.problems.push(`${name}: holds the test preset key, which live mode refuses`);
     }
