@@ -63,7 +63,6 @@ export class TokensService {
   }
 
   async getStatus(caller: AuthenticatedTenant, userId: string): Promise<ConnectionStatusResponse> {
-    // A fork, not the request context: the upload intake calls this from inside the multipart stream's callbacks.
     const connection = await this.em.fork().findOne(Connection, { tenant: caller.tenantId, userId });
     if (!connection || connection.status === 'disconnected') return { connected: false, status: 'not_connected' };
     return {
@@ -100,9 +99,13 @@ export class TokensService {
     }
   }
 
-  /** The id of the user's connection (any status); uploads keep it to count TikTok's per-token budgets. */
-  async connectionIdOf(tenantId: string, userId: string): Promise<string> {
-    return (await this.activeConnection(tenantId, userId)).id;
+  /**
+   * The user's active connection, or `not_connected` / `reauth_required`. Uploads check its scopes and keep its id to
+   * count TikTok's per-token budgets.
+   */
+  async activeConnectionOf(tenantId: string, userId: string): Promise<{ id: string; scopes: string[] }> {
+    const { id, scopes } = await this.activeConnection(tenantId, userId);
+    return { id, scopes };
   }
 
   /** Revokes at TikTok (best effort) and deletes the tokens here whatever TikTok answers. */

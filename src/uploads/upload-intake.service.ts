@@ -96,18 +96,8 @@ export class UploadIntakeService {
   private async prepare(caller: AuthenticatedTenant, fields: Record<string, unknown>, key?: string): Promise<Prepared> {
     const dto = await validated(fields);
     const mode = dto.mode ?? 'inbox';
-    const status = await this.tokens.getStatus(caller, dto.userId);
-    if (status.status === 'not_connected') {
-      throw new AppError('not_connected', `User ${dto.userId} has no connected TikTok account.`, HttpStatus.CONFLICT);
-    }
-    if (status.status === 'reauth_required') {
-      throw new AppError(
-        'reauth_required',
-        `User ${dto.userId} must connect their TikTok account again.`,
-        HttpStatus.CONFLICT,
-      );
-    }
-    if (!status.scopes?.includes(REQUIRED_SCOPE[mode])) {
+    const connection = await this.tokens.activeConnectionOf(caller.tenantId, dto.userId);
+    if (!connection.scopes.includes(REQUIRED_SCOPE[mode])) {
       throw new AppError(
         'forbidden',
         `The user did not grant ${REQUIRED_SCOPE[mode]}, which ${mode} uploads need; connect again and allow it.`,
@@ -122,14 +112,13 @@ export class UploadIntakeService {
       `${caller.apiKeyId}:${dto.userId}`,
       this.config.get('rateLimits', { infer: true }).uploadsPerMinute,
     );
-    const connectionId = await this.tokens.connectionIdOf(caller.tenantId, dto.userId);
     if (key) {
       const existing = await this.em
         .fork()
         .findOne(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
-      if (existing) return { dto, connectionId, existing: toUploadResponse(existing) };
+      if (existing) return { dto, connectionId: connection.id, existing: toUploadResponse(existing) };
     }
-    return { dto, connectionId };
+    return { dto, connectionId: connection.id };
   }
 
   private async acceptFile(
