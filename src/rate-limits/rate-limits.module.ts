@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { ThrottlerModule, ThrottlerStorageService } from '@nestjs/throttler';
 import { Request } from 'express';
 import Redis from 'ioredis';
-import { AUTH_KIND, AuthKind } from '../common/auth/auth.decorators';
+import { authKindOf } from '../common/auth/auth.decorators';
 import { AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { RateLimiter } from './rate-limiter';
@@ -13,12 +13,6 @@ const MINUTE_MS = 60_000;
 
 /** One budget per key or IP across all routes (the throttler's default key counts each route apart). */
 const budgetAcrossRoutes = (_context: ExecutionContext, tracker: string, name: string) => `${name}:${tracker}`;
-
-function authKindOf(context: ExecutionContext): AuthKind {
-  const kind = (Reflect.getMetadata(AUTH_KIND, context.getHandler()) ??
-    Reflect.getMetadata(AUTH_KIND, context.getClass())) as AuthKind | undefined;
-  return kind ?? 'api-key';
-}
 
 /**
  * Rate limits (issue 2 part 6): `api` per API key on every keyed route, `public` per client IP on the routes

@@ -7,6 +7,13 @@ import { AuthenticatedTenant } from './authenticated-tenant';
 export const AUTH_KIND = 'auth-kind';
 export type AuthKind = 'api-key' | 'admin' | 'public';
 
+/** The route's auth kind: the handler's decorator, else its controller's, else an API key. */
+export function authKindOf(context: ExecutionContext): AuthKind {
+  const kind = (Reflect.getMetadata(AUTH_KIND, context.getHandler()) ??
+    Reflect.getMetadata(AUTH_KIND, context.getClass())) as AuthKind | undefined;
+  return kind ?? 'api-key';
+}
+
 /** Routes without a key (the browser side of the connect flow, TikTok's webhooks, operations). */
 export const Public = () => applyDecorators(SetMetadata(AUTH_KIND, 'public'), ApiSecurity({}));
 

@@ -1,31 +1,28 @@
 import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import { ApiKeysService } from '../../tenants/api-keys.service';
 import { AppError } from '../errors/app-error';
-import { AUTH_KIND, AuthKind } from './auth.decorators';
+import { hashSecret, secretsEqual } from '../crypto/secret-hash';
+import { authKindOf } from './auth.decorators';
 
 /** One global guard: API key by default, admin key or nothing where a route says so. */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly adminKeyDigest: Buffer | undefined;
+  private readonly adminKeyHash: string | undefined;
 
   constructor(
-    private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
     config: ConfigService<AppConfig, true>,
   ) {
     const adminKey = config.get('app', { infer: true }).adminApiKey;
-    this.adminKeyDigest = adminKey ? digest(adminKey) : undefined;
+    this.adminKeyHash = adminKey ? hashSecret(adminKey) : undefined;
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const kind =
-      this.reflector.getAllAndOverride<AuthKind>(AUTH_KIND, [context.getHandler(), context.getClass()]) ?? 'api-key';
+    const kind = authKindOf(context);
     const request = context.switchToHttp().getRequest<Request>();
     if (kind === 'public') return true;
     if (kind === 'admin') return this.checkAdminKey(request.header('x-admin-key'));
@@ -38,16 +35,12 @@ export class AuthGuard implements CanActivate {
   }
 
   private checkAdminKey(given: string | undefined): boolean {
-    if (!this.adminKeyDigest) throw unauthorized('Admin endpoints are disabled: ADMIN_API_KEY is not set.');
+    if (!this.adminKeyHash) throw unauthorized('Admin endpoints are disabled: ADMIN_API_KEY is not set.');
     if (!given) throw unauthorized('Send the admin key in the X-Admin-Key header.');
-    // Comparing fixed-length digests keeps the comparison constant-time whatever the given length.
-    if (!timingSafeEqual(digest(given), this.adminKeyDigest)) throw unauthorized('The admin key is wrong.');
+    // Comparing fixed-length hashes keeps the comparison constant-time whatever the given length.
+    if (!secretsEqual(hashSecret(given), this.adminKeyHash)) throw unauthorized('The admin key is wrong.');
     return true;
   }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 function unauthorized(message: string): AppError {
