@@ -49,7 +49,6 @@ describe(`${probeVideo.name} + ${checkVideo.name} on hostile bytes`, () => {
           await writeFile(path, bytes.subarray(0, Math.max(1, Math.floor(keep * bytes.length))));
           const probe = await probeVideo(path);
           const violations = checkVideo(probe, DEFAULT_VIDEO_LIMITS);
-          expect(Array.isArray(violations)).toBe(true);
           if (probe.container === 'unknown') expect(violations.length).toBeGreaterThan(0);
           await rm(path);
         },
@@ -162,10 +161,12 @@ describe('Every endpoint on random input', () => {
           const req = request(server()).post('/api/tiktok/upload').set('X-API-Key', apiKey);
           if (idempotencyKey !== undefined) req.set('Idempotency-Key', headerSafe(idempotencyKey));
           for (const [name, value] of Object.entries(fields)) req.field(name, value);
+          // A refusal may come before the body is all sent, and the gateway then closes: EPIPE/ECONNRESET here.
           const response = await req
             .attach('video', Buffer.from(bytes), 'clip.mp4')
-            .catch((e: { response?: request.Response }) => e.response);
-          if (response) expectHandled(response);
+            .catch((error: { code?: string }) => error);
+          if ('status' in response) expectHandled(response);
+          else expect(['EPIPE', 'ECONNRESET']).toContain(response.code);
           expect(readdirSync(t.config.uploads.spoolDir)).toEqual([]);
         },
       ),

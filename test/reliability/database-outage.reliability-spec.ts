@@ -47,8 +47,7 @@ import { ProxyMode, TcpProxy } from './support/tcp-proxy';
     await me().expect(200);
   }
 
-  // KNOWN BUG, reported to the lead: with `blackhole` (a database that accepts and never answers: a partition
-  // without RST, a stuck server) /api/me answers 500 internal_error after ~30 s instead of a prompt 503.
+  // `blackhole`: a database that accepts and never answers (a partition without RST, a stuck server).
   it.each<ProxyMode>(['refuse', 'reset', 'blackhole'])(
     'should answer 503 service_unavailable while the database is down (%s), and recover by itself',
     async (mode) => {

@@ -148,8 +148,7 @@ describe('TikTok faults, end to end', () => {
     await t.control.expireUserAccessTokens(SANDBOX_ACCOUNTS.refresh_fails.openId);
     const accepted = await postVideo(server(), tenant.apiKey, join(FIXTURES, 'h264.mp4'), { userId }).expect(202);
     const failed = await waitForFinal(server(), tenant.apiKey, accepted.body.id as string);
-    // KNOWN BUG (reported to the lead): the upload ends `init_outcome_unknown`, not `reauth_required`: the init TikTok
-    // refused with 401 marks the attempt "sent", so the reauth_required that follows is judged ambiguous.
+    // The init TikTok refused with 401 was answered, so the reauth_required that follows is not an unknown outcome.
     expect(failed).toMatchObject({ status: 'failed', publishId: null, error: { code: 'reauth_required' } });
     const status = await request(server()).get(`/api/tiktok/status?userId=${userId}`).set('X-API-Key', tenant.apiKey);
     expect(status.body).toMatchObject({ connected: false, status: 'reauth_required' });

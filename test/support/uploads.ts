@@ -19,7 +19,7 @@ export function postVideo(
   return req.attach('video', filePath);
 }
 
-/** Polls the upload until `done` holds (or the time runs out) and returns it. */
+/** Polls the upload until `done` holds and returns it; throws, with the last state seen, when the time runs out. */
 export async function waitForUpload(
   server: App,
   apiKey: string,
@@ -32,12 +32,14 @@ export async function waitForUpload(
   for (;;) {
     const response = await request(server).get(`/api/tiktok/uploads/${id}`).set('X-API-Key', apiKey).expect(200);
     const body = response.body as UploadBody;
-    if (done(body) || Date.now() > deadline) return body;
+    if (done(body)) return body;
+    if (Date.now() > deadline)
+      throw new Error(`upload ${id} not as awaited after ${timeoutMs} ms: ${JSON.stringify(body)}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
-/** Polls the upload until it reaches a final status (or the time runs out) and returns it (10 polls a second). */
+/** Polls the upload until it reaches a final status and returns it (10 polls a second). */
 export function waitForFinal(server: App, apiKey: string, id: string, timeoutMs = 20_000): Promise<UploadBody> {
   return waitForUpload(server, apiKey, id, (upload) => FINAL.includes(upload.status), timeoutMs, 100);
 }
