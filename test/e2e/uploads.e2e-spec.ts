@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,28 +135,8 @@ describe('Publishing videos', () => {
       .set('X-API-Key', apiKey)
       .expect(200);
     expect(info.body).toMatchObject({ maxVideoPostDurationSec: 60 });
-    // A real 61-second video: longer than this creator's 60 s, well within TikTok's general 10 minutes.
-    const long = join(work, 'long.mp4');
-    execFileSync('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=size=640x360:rate=24',
-      '-t',
-      '61',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-crf',
-      '45',
-      '-pix_fmt',
-      'yuv420p',
-      long,
-    ]);
+    // A real 61-second video (test/fixtures/make-fixtures.sh): longer than this creator's 60 s, within TikTok's 10 min.
+    const long = join(FIXTURES, 'long-61s.mp4');
     const refused = await postVideo(server(), apiKey, long, {
       userId: 'sam',
       mode: 'direct',
