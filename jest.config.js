@@ -6,8 +6,6 @@ const esmPackages = [
   '@tokenizer/inflate',
   'uint8array-extras',
   '@borewit/text-codec',
-  'p-retry',
-  'is-network-error',
   'lossless-json',
 ];
 
