@@ -84,6 +84,18 @@ export class TenantsService {
     return this.cipher.decrypt(tenant.webhookSecretCiphertext, webhookSecretAad(tenant.id));
   }
 
+  /** Where and with which secret the tenant's notifications go, from one read; undefined without a webhook URL. */
+  async webhookTarget(tenantId: string): Promise<{ url: string; secret: string } | undefined> {
+    const tenant = await this.em
+      .fork()
+      .findOne(Tenant, { id: tenantId }, { populate: ['webhookSecretCiphertext'], disableIdentityMap: true });
+    if (!tenant?.webhookUrl) return undefined;
+    return {
+      url: tenant.webhookUrl,
+      secret: this.cipher.decrypt(tenant.webhookSecretCiphertext, webhookSecretAad(tenant.id)),
+    };
+  }
+
   /** Sandbox mode's demo tenant, created on first start with a key the caller supplies (and can print). */
   @CreateRequestContext()
   async ensureDemoTenant(apiKey: string, returnUrls: string[]): Promise<{ created: boolean }> {

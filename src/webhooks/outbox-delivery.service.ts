@@ -3,7 +3,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { signPayload } from '../common/crypto/signature';
-import { Tenant } from '../tenants/tenant.entity';
 import { TenantsService } from '../tenants/tenants.service';
 import { nextAttemptAt } from './delivery-backoff';
 import { NotificationSender, SendOutcome } from './notification-sender';
@@ -71,18 +70,17 @@ export class OutboxDeliveryService {
   }
 
   private async send(message: OutboxMessage): Promise<SendOutcome> {
-    const tenant = await this.em.fork().findOne(Tenant, { id: message.tenantId }, { disableIdentityMap: true });
-    if (!tenant?.webhookUrl) return { delivered: false, error: 'no_webhook_url' };
+    const target = await this.tenants.webhookTarget(message.tenantId);
+    if (!target) return { delivered: false, error: 'no_webhook_url' };
     const body = JSON.stringify({
       id: message.id,
       type: message.type,
       occurredAt: message.occurredAt.toISOString(),
       data: message.data,
     });
-    const secret = await this.tenants.getWebhookSecret(tenant.id);
     // Signed at the moment of sending, so the receiver's freshness check measures our send, not our backlog.
-    const signature = signPayload(secret, body, Math.floor(this.clock.now().getTime() / 1000));
-    return this.sender.post(tenant.webhookUrl, body, signature);
+    const signature = signPayload(target.secret, body, Math.floor(this.clock.now().getTime() / 1000));
+    return this.sender.post(target.url, body, signature);
   }
 
   private async record(
