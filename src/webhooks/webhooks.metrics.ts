@@ -8,7 +8,7 @@ export const tiktokWebhooksReceivedTotal = counter({
 
 export const tiktokWebhooksProcessedTotal = counter({
   name: 'tiktok_webhooks_processed_total',
-  help: 'Accepted TikTok webhook events processed, by event and outcome (applied, ignored, retry, failed)',
+  help: 'Accepted TikTok webhook events processed, by event and outcome (applied, ignored, invalid, retry, failed)',
   labelNames: ['event', 'outcome'],
 });
 
