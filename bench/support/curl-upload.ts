@@ -3,13 +3,10 @@ import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { TikTokApiClient } from '../../src/tiktok-api/tiktok-api.client';
-import { planChunks, contentRangeOf } from '../../src/uploads/chunk-plan';
+import { contentRangeOf, DEFAULT_CHUNK_BYTES, planChunks } from '../../src/uploads/chunk-plan';
 import { flushToDisk } from './processes';
 import { obtainTokens } from './sandbox-oauth';
 import { BENCH_CLIENT, type SandboxProcess } from './sandbox-process';
-
-/** UPLOAD_CHUNK_BYTES default (API.md); the gateway runs with it, so both sides send the same chunks. */
-const GATEWAY_CHUNK_BYTES = 10_000_000;
 
 /**
  * The reference: an inbox init of our own, then one curl process that PUTs each pre-split chunk file in order over
@@ -27,7 +24,7 @@ export async function uploadWithCurl(
   try {
     const tokens = await obtainTokens(client, sandbox.authorizeUrl, redirectUri);
     const size = statSync(video).size;
-    const plan = planChunks(size, GATEWAY_CHUNK_BYTES);
+    const plan = planChunks(size, DEFAULT_CHUNK_BYTES); // the gateway runs with the default too;
     const init = await client.initInboxUpload(tokens.accessToken, {
       kind: 'file',
       videoSize: size,

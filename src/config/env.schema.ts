@@ -1,5 +1,5 @@
 // TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
-import { MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
+import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
 import { parseKeyRing } from '../tokens/token-cipher';
 import { AppConfig, Env } from './app-config';
 
@@ -50,7 +50,7 @@ export function loadConfig(env: Env): AppConfig {
     uploads: {
       spoolDir: read.string('UPLOAD_SPOOL_DIR', 'data/spool'),
       maxBytes: read.integer('UPLOAD_MAX_BYTES', MAX_VIDEO_BYTES, 1, MAX_VIDEO_BYTES),
-      chunkBytes: read.integer('UPLOAD_CHUNK_BYTES', 10_000_000, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES),
+      chunkBytes: read.integer('UPLOAD_CHUNK_BYTES', DEFAULT_CHUNK_BYTES, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES),
     },
     tokens: {
       refreshLeadSeconds: read.integer('TOKEN_REFRESH_LEAD_SECONDS', 1800, 0, 86_400 * 30),

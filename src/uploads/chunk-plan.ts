@@ -32,7 +32,7 @@ export function chunkSizeProblem(chunkSize: number): string | undefined {
   return undefined;
 }
 
-/** For config validation at start: returns the size, or throws a RangeError saying what is wrong. */
+/** Returns the size, or throws a RangeError saying what is wrong. */
 export function validateChunkSize(chunkSize: number): number {
   const problem = chunkSizeProblem(chunkSize);
   if (problem) throw new RangeError(problem);
@@ -51,17 +51,21 @@ export function planChunks(videoSize: number, preferredChunkSize: number): Chunk
   assertPlannableSize(videoSize);
   const chunkSize = chooseChunkSize(videoSize, validateChunkSize(preferredChunkSize));
   const totalChunkCount = Math.floor(videoSize / chunkSize);
-  const chunks: ChunkRange[] = [];
-  for (let index = 0; index < totalChunkCount; index++) {
-    const start = index * chunkSize;
-    const end = index === totalChunkCount - 1 ? videoSize - 1 : start + chunkSize - 1;
-    chunks.push({ index, start, end, length: end - start + 1 });
-  }
+  const chunks = Array.from({ length: totalChunkCount }, (_, index) =>
+    chunkRange(index, chunkSize, totalChunkCount, videoSize),
+  );
   const finalLength = chunks[chunks.length - 1].length;
   if (totalChunkCount > MAX_CHUNK_COUNT || finalLength > MAX_FINAL_CHUNK_BYTES) {
     throw new Error(`Chunk plan for ${videoSize} bytes broke TikTok's limits (chunk ${chunkSize}).`);
   }
   return { videoSize, chunkSize, totalChunkCount, chunks };
+}
+
+/** Chunk `index` of a plan: all are `chunkSize` bytes except the final one, which absorbs the remainder (§6.1). */
+export function chunkRange(index: number, chunkSize: number, totalChunkCount: number, videoSize: number): ChunkRange {
+  const start = index * chunkSize;
+  const end = index === totalChunkCount - 1 ? videoSize - 1 : start + chunkSize - 1;
+  return { index, start, end, length: end - start + 1 };
 }
 
 /** The `Content-Range` header value TikTok expects for one chunk PUT (tiktok-api.md §6.2). */

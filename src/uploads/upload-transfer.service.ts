@@ -8,6 +8,7 @@ import { PublishInitService } from './publish-init.service';
 import { StatusPoller } from './status-poller';
 import { backoffMs, MAX_ATTEMPTS, tiktokInfo, uploadUrlAad } from './upload-retries';
 import { UploadChanges, UploadStateService } from './upload-state.service';
+import { chunkRange } from './chunk-plan';
 import { Upload } from './upload.entity';
 import { chunkRetriesTotal, uploadBytesSentTotal } from './uploads.metrics';
 
@@ -55,9 +56,7 @@ export class UploadTransferService {
     const uploadUrl = this.cipher.decrypt(upload.uploadUrlCiphertext!, uploadUrlAad(upload.id));
     while (upload.uploadedChunks < total && !context.stopping()) {
       const index = upload.uploadedChunks;
-      // tiktok-api.md §6.1: chunks 1..n-1 are chunk_size bytes, the last one absorbs the rest.
-      const first = index * chunkSize;
-      const last = index === total - 1 ? size - 1 : first + chunkSize - 1;
+      const { start: first, end: last } = chunkRange(index, chunkSize, total, size);
       let next: UploadChanges;
       try {
         const result = await this.tiktok.putChunk({
