@@ -13,9 +13,6 @@ import { backoffMs, MAX_ATTEMPTS, tiktokInfo, uploadUrlAad } from './upload-retr
 import { UploadChanges, UploadStateService } from './upload-state.service';
 import { Upload, UploadErrorInfo } from './upload.entity';
 
-/** TikTok's upload URLs live one hour (tiktok-api.md §5.2); stop trusting one a little before. */
-const UPLOAD_URL_LIFETIME_MS = 55 * 60_000;
-
 /**
  * Creates the publish at TikTok: within the init budget, at most once per publish, and never again after an
  * answer that may have created a post (LESSONS.md #6).
@@ -108,7 +105,6 @@ export class PublishInitService {
       ...common,
       status: 'uploading',
       uploadUrlCiphertext: this.cipher.encrypt(init.uploadUrl!, uploadUrlAad(upload.id)),
-      uploadUrlExpiresAt: new Date(now.getTime() + UPLOAD_URL_LIFETIME_MS),
       uploadedBytes: 0,
       uploadedChunks: 0,
     };

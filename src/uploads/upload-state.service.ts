@@ -27,7 +27,6 @@ export type UploadChanges = Partial<
     | 'uploadedChunks'
     | 'publishId'
     | 'uploadUrlCiphertext'
-    | 'uploadUrlExpiresAt'
     | 'initStartedAt'
     | 'tiktokStatus'
     | 'failReason'
@@ -35,8 +34,6 @@ export type UploadChanges = Partial<
     | 'error'
     | 'attempts'
     | 'nextActionAt'
-    | 'leaseUntil'
-    | 'leaseOwner'
   >
 >;
 

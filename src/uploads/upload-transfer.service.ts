@@ -115,7 +115,6 @@ export class UploadTransferService {
       await this.state.change(upload, {
         publishId: null,
         uploadUrlCiphertext: null,
-        uploadUrlExpiresAt: null,
         initStartedAt: null,
         uploadedBytes: 0,
         uploadedChunks: 0,

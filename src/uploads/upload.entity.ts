@@ -106,9 +106,6 @@ export class Upload {
   @Property({ type: 'text', nullable: true, hidden: true })
   uploadUrlCiphertext?: string | null;
 
-  @Property({ type: 'datetime', nullable: true })
-  uploadUrlExpiresAt?: Date | null;
-
   @Property({ length: 40, nullable: true })
   tiktokStatus?: string | null;
 
