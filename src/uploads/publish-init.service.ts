@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { existsSync } from 'node:fs';
 import { Clock } from '../common/clock';
 import { AppError } from '../common/errors/app-error';
 import { TikTokApiClient } from '../tiktok-api/tiktok-api.client';
@@ -36,9 +35,6 @@ export class PublishInitService {
         'init_outcome_unknown',
         'The service stopped while TikTok was creating the post; it was not retried, to avoid a duplicate post. Upload again if it does not appear in TikTok.',
       );
-    }
-    if (upload.source === 'file' && (!upload.spoolPath || !existsSync(upload.spoolPath))) {
-      return this.state.fail(upload, 'video_file_missing', 'The received video is no longer on disk; upload it again.');
     }
     const reserved = await this.budget.reserve(upload, now);
     if (reserved !== true) {

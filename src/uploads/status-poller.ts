@@ -10,7 +10,7 @@ import { Upload } from './upload.entity';
 
 /** tiktok-api.md §5.5: 30 status fetches per minute per access token. */
 export const STATUS_FETCHES_PER_MINUTE = 30;
-/** TikTok gives no time limit for processing (§8); after a day of PROCESSING the upload ends rather than hang. */
+/** TikTok gives no time limit for processing (§8); a day after it was created the upload ends rather than hang. */
 const PROCESSING_DEADLINE_MS = 24 * 3_600_000;
 
 /** Follows a publish with status/fetch until TikTok reports a final state (LESSONS.md #5: never assume success). */
@@ -25,12 +25,7 @@ export class StatusPoller {
 
   async poll(upload: Upload, now: Date): Promise<void> {
     if (now.getTime() - upload.createdAt.getTime() > PROCESSING_DEADLINE_MS) {
-      await this.state.change(upload, {
-        status: 'failed',
-        error: { code: 'tiktok_status_timeout', message: 'TikTok reported no final status within 24 hours.' },
-        nextActionAt: null,
-      });
-      return;
+      return this.state.fail(upload, 'tiktok_status_timeout', 'TikTok reported no final status within 24 hours.');
     }
     try {
       await this.rateLimiter.consume('tiktok-status', upload.connectionId, STATUS_FETCHES_PER_MINUTE);

@@ -10,12 +10,11 @@ export function backoffMs(attempts: number): number {
 }
 
 export function tiktokInfo(error: TikTokApiError | TikTokUnavailableError): UploadErrorInfo {
-  const details = error.details ?? {};
   return {
     code: error.code,
     message: error.message,
-    tiktokCode: error instanceof TikTokApiError ? error.tiktokCode : (details.code as string | undefined),
-    logId: error instanceof TikTokApiError ? error.logId : (details.logId as string | undefined),
+    tiktokCode: error instanceof TikTokApiError ? error.tiktokCode : (error.details?.code as string | undefined),
+    logId: error.logId,
   };
 }
 

@@ -98,17 +98,19 @@ export class UploadStateService {
 
   /** A post.publish.* webhook moves the same state machine as polling (issue 6); a lost race is read and tried again. */
   async applyTikTokPublishEvent(publishId: string, event: TikTokPublishEvent): Promise<void> {
+    const read = () => this.em.fork().findOne(Upload, { publishId }, { disableIdentityMap: true });
+    let upload = await read();
+    if (!upload) {
+      this.logger.warn({ publishId, event: event.kind }, 'TikTok event for an unknown publish');
+      return;
+    }
     for (let attempt = 0; attempt < 5; attempt++) {
-      const upload = await this.em.fork().findOne(Upload, { publishId }, { disableIdentityMap: true });
-      if (!upload) {
-        this.logger.warn({ publishId, event: event.kind }, 'TikTok event for an unknown publish');
-        return;
-      }
       const changes = eventChanges(upload, event);
       if (!changes || (await this.change(upload, changes))) return;
-      const now = await this.em.fork().findOne(Upload, { publishId }, { disableIdentityMap: true });
+      const now = await read();
       // Refused for good (it would move backwards), not lost to a race: nothing more to do.
-      if (now && now.status === upload.status && now.updatedAt.getTime() === upload.updatedAt.getTime()) return;
+      if (!now || (now.status === upload.status && now.updatedAt.getTime() === upload.updatedAt.getTime())) return;
+      upload = now;
     }
     this.logger.warn({ publishId, event: event.kind }, 'TikTok event not applied after repeated conflicts');
   }

@@ -41,15 +41,15 @@ export class UploadTransferService {
   async advance(upload: Upload, context: TransferContext): Promise<void> {
     if (upload.status === 'processing') return this.poller.poll(upload, context.now());
     if (upload.status !== 'queued' && upload.status !== 'uploading') return;
+    if (upload.source === 'file' && (!upload.spoolPath || !existsSync(upload.spoolPath))) {
+      return this.state.fail(upload, 'video_file_missing', 'The received video is no longer on disk; upload it again.');
+    }
     if (!upload.publishId) return this.publishInit.init(upload, context.now());
     return this.sendChunks(upload, context);
   }
 
   private async sendChunks(start: Upload, context: TransferContext): Promise<void> {
     let upload = start;
-    if (!upload.spoolPath || !existsSync(upload.spoolPath)) {
-      return this.state.fail(upload, 'video_file_missing', 'The received video is no longer on disk; upload it again.');
-    }
     const size = upload.video!.sizeBytes;
     const chunkSize = upload.chunkSize!;
     const total = upload.totalChunks!;
