@@ -17,6 +17,7 @@ describe(checkChunkPlan.name, () => {
     [50_000_000, MIN_CHUNK_BYTES - 1, 10, 'upload.chunk_too_small'],
     [200_000_000, MAX_CHUNK_BYTES + 1, 3, 'upload.chunk_too_large'],
     [70_000_000, 70_000_000, 1, 'upload.chunk_too_large'],
+    [100_000_000, 64_000_000, 1, 'upload.single_chunk_too_large'],
     [4_000_000, 1_000_000, 4, 'upload.small_video_not_whole'],
     [1000, 2000, 0, 'upload.source_info_numbers'],
     [1000, 2000, 1, 'upload.chunk_larger_than_video'],

@@ -6,9 +6,8 @@
  */
 export const MIN_CHUNK_BYTES = 5 * 1024 * 1024;
 export const MAX_CHUNK_BYTES = 64_000_000;
-export const MAX_FINAL_CHUNK_BYTES = 128_000_000;
-export const MAX_CHUNK_COUNT = 1000;
 export const MAX_VIDEO_BYTES = 4 * 1024 ** 3;
+const SINGLE_CHUNK_MAX_BYTES = 64 * 1024 * 1024;
 
 export interface ChunkPlan {
   videoSize: number;
@@ -52,11 +51,13 @@ export function checkChunkPlan(videoSize: unknown, chunkSize: unknown, totalChun
       `total_chunk_count must be floor(video_size / chunk_size) = ${expectedCount}, got ${totalChunkCount}.`,
     );
   }
-  if (expectedCount > MAX_CHUNK_COUNT) return refuse('upload.too_many_chunks', 'At most 1000 chunks are allowed.');
-  const finalChunk = videoSize - (expectedCount - 1) * chunkSize;
-  if (finalChunk > MAX_FINAL_CHUNK_BYTES) {
-    return refuse('upload.final_chunk_too_large', `The final chunk may not exceed ${MAX_FINAL_CHUNK_BYTES} bytes.`);
+  // "Videos with a total size greater than 64 MB must be uploaded in multiple chunks": over 64 MiB, more than 64 MB
+  // whichever reading, one chunk is refused (64,000,001 in one chunk stays the fact sheet's allowed edge).
+  if (expectedCount === 1 && videoSize > SINGLE_CHUNK_MAX_BYTES) {
+    return refuse('upload.single_chunk_too_large', 'Videos over 64 MB must be uploaded in multiple chunks.');
   }
+  // TikTok's other caps follow from the checks above: at most 4 GiB / 5 MiB = 819 chunks (cap 1000), and a final
+  // chunk under 2 x 64,000,000 (cap 128 MB).
   return { ok: true, plan: { videoSize, chunkSize, totalChunks: expectedCount } };
 }
 

@@ -43,7 +43,7 @@ export function checkSourceInfo(sourceInfo: unknown, verifiedUrlPrefixes: string
     return refuse('init.source', 'source must be FILE_UPLOAD or PULL_FROM_URL.');
   }
   const videoUrl = sourceInfo.video_url;
-  if (typeof videoUrl !== 'string' || !URL.canParse(videoUrl) || !/^https?:$/.test(new URL(videoUrl).protocol)) {
+  if (typeof videoUrl !== 'string' || !URL.canParse(videoUrl) || !isPullableUrl(videoUrl, verifiedUrlPrefixes)) {
     return refuse('init.video_url', 'video_url must be an absolute https URL.');
   }
   if (!verifiedUrlPrefixes.some((prefix) => videoUrl.startsWith(prefix))) {
@@ -89,4 +89,11 @@ export function checkPostInfo(
     return refuse('init.branded_content_private', 'Branded content cannot be posted with SELF_ONLY.');
   }
   return { ok: true, privacyLevel };
+}
+
+/** TikTok pulls only https (§6.3); http passes only under a verified prefix that is itself http (a test's server). */
+function isPullableUrl(videoUrl: string, verifiedUrlPrefixes: string[]): boolean {
+  const { protocol } = new URL(videoUrl);
+  if (protocol === 'https:') return true;
+  return protocol === 'http:' && verifiedUrlPrefixes.some((p) => p.startsWith('http://') && videoUrl.startsWith(p));
 }

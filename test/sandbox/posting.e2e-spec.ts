@@ -195,6 +195,8 @@ describe(`${TikTokSandbox.name} posting`, () => {
     const refused = await pull('https://media.example.com/videos2/a.mp4');
     expect(refused).toMatchObject({ status: 403, json: { error: { code: 'url_ownership_unverified' } } });
     expect((await pull('https://media.example.com/videos/a.mp4')).json.data.publish_id).toMatch(/^v_inbox_url~v2\./);
+    const plainHttp = await pull('http://media.example.com/videos/a.mp4');
+    expect(plainHttp).toMatchObject({ status: 400, json: { error: { code: 'invalid_param' } } });
   });
 });
 
