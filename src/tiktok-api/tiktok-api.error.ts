@@ -40,10 +40,6 @@ export class TikTokApiError extends AppError {
     return this.tiktokCode === 'access_token_invalid';
   }
 
-  isScopeNotAuthorized(): boolean {
-    return this.tiktokCode === 'scope_not_authorized';
-  }
-
   isRateLimited(): boolean {
     return this.tiktokCode === 'rate_limit_exceeded' || this.httpStatus === 429;
   }

@@ -117,10 +117,6 @@ export interface TikTokInitData {
 }
 
 // tiktok-api.md §6.3, §8
-export interface TikTokPublishIdBody {
-  publish_id: string;
-}
-
 export interface TikTokPublishStatusData {
   status?: string;
   fail_reason?: string;

@@ -15,7 +15,7 @@ const REJECTIONS: Record<number, TikTokUploadRejection> = {
 };
 
 /** `bytes 0-9999999/50000123` → range; undefined when the header is absent, malformed or has no range. */
-export function parseContentRange(value: string | undefined): TikTokByteRange | undefined {
+function parseContentRange(value: string | undefined): TikTokByteRange | undefined {
   const match = /^bytes\s+(\d+)-(\d+)\/(\d+)$/i.exec(value?.trim() ?? '');
   if (!match) return undefined;
   const [start, end, total] = match.slice(1).map(Number);

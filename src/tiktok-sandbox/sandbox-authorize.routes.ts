@@ -2,7 +2,7 @@ import { DECISION_PATH, renderConsentPage, renderErrorPage } from './consent-pag
 import type { SandboxCore } from './sandbox-core';
 import { randomId, redirect, sendText, type RouteContext, type RouteTable } from './sandbox-http';
 import type { PendingConsent } from './sandbox-state';
-import { findScenarioAccount } from './scenario-accounts';
+import { DEFAULT_SCENARIO_ACCOUNT, findScenarioAccount } from './scenario-accounts';
 
 export const KNOWN_SCOPES = [
   'user.info.basic',
@@ -79,7 +79,7 @@ export function authorizeRoutes(core: SandboxCore): RouteTable {
 
   const decide = (ctx: RouteContext, consent: PendingConsent): void => {
     const q = ctx.url.searchParams;
-    const account = findScenarioAccount(q.get('sandbox_account') ?? 'creator');
+    const account = findScenarioAccount(q.get('sandbox_account') ?? DEFAULT_SCENARIO_ACCOUNT);
     if (!account) return htmlError(ctx, 'authorize.sandbox_account', 'Unknown sandbox_account.');
     if ((q.get('sandbox_decision') ?? 'approve') === 'deny') {
       const error = { error: 'access_denied', error_description: 'The user denied the authorization request.' };

@@ -74,10 +74,6 @@ export class TikTokSandbox {
     return `${this.core.baseUrl}/v2/auth/authorize/`;
   }
 
-  setWebhookUrl(url: string | undefined): void {
-    this.core.options.webhookUrl = url;
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.core.baseUrl);
     const now = this.core.now();

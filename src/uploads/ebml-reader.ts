@@ -12,7 +12,6 @@ export interface EbmlElement {
 
 export const EBML_ID = {
   Header: 0x1a45dfa3,
-  DocType: 0x4282,
   Segment: 0x18538067,
   Info: 0x1549a966,
   TimecodeScale: 0x2ad7b1,

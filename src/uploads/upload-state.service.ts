@@ -124,7 +124,7 @@ export class UploadStateService {
     await this.deleteSpool(upload);
   }
 
-  async deleteSpool(upload: Upload): Promise<void> {
+  private async deleteSpool(upload: Upload): Promise<void> {
     if (!upload.spoolPath) return;
     await rm(upload.spoolPath, { force: true });
     await this.em.fork().nativeUpdate(Upload, { id: upload.id }, { spoolPath: null });

@@ -5,7 +5,6 @@ import { UNMEASURED, type VideoContainer, type VideoProbe, type VideoTrackMeasur
 import { probeMatroskaVideo } from './webm-probe';
 
 export type { VideoCodec, VideoContainer, VideoProbe } from './video-probe.types';
-export { FileSlices } from './file-slices';
 
 const ISO_VIDEO_MIMES = new Set(['video/mp4', 'video/x-m4v', 'video/quicktime', 'video/3gpp', 'video/3gpp2']);
 const MATROSKA_EXTENSIONS = new Set(['webm', 'mkv']);

@@ -61,7 +61,7 @@ export class SseParser {
   }
 }
 
-/** Feeds a fetch Response's body to `onEvent` until the server closes it or `signal` aborts. */
+/** Feeds a fetch Response's body to `onEvent` until the server closes it or the fetch's signal aborts. */
 export async function readEventStream(response, onEvent) {
   const parser = new SseParser(onEvent);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

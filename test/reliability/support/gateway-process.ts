@@ -73,10 +73,6 @@ export class GatewayProcess {
     return this.output;
   }
 
-  get pid(): number {
-    return this.child.pid ?? -1;
-  }
-
   /** SIGKILL: no shutdown hook runs, leases stay taken, in-flight requests are cut. */
   async kill9(): Promise<void> {
     this.child.kill('SIGKILL');

@@ -30,8 +30,3 @@ export class SecretLedger {
 function context(text: string, at: number): string {
   return text.slice(Math.max(0, at - 60), at).replace(/[^\x20-\x7e]/g, '.');
 }
-
-/** `code` of a TikTok redirect back to the gateway (the OAuth authorization code). */
-export function codeOf(callbackUrl: string): string | undefined {
-  return new URL(callbackUrl).searchParams.get('code') ?? undefined;
-}

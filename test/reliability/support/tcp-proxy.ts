@@ -49,10 +49,6 @@ export class TcpProxy {
     return parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
   }
 
-  get mode(): ProxyMode {
-    return this.currentMode;
-  }
-
   async setMode(mode: ProxyMode): Promise<void> {
     const wasListening = this.currentMode !== 'refuse';
     this.currentMode = mode;
