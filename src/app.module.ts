@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DestinationStream } from 'pino';
 import { AuthGuard } from './common/auth/auth.guard';
+import { ClockModule } from './common/clock.module';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { ConsoleModule } from './console/console.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
@@ -40,6 +41,7 @@ export class AppModule {
         LoggingModule.register(options.logDestination),
         DatabaseModule.register(config.db),
         RedisModule,
+        ClockModule,
         CryptoModule,
         RateLimitsModule,
         MetricsModule,

@@ -1,7 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { Clock } from '../common/clock';
 import { TokensModule } from '../tokens/tokens.module';
 import { ConnectAttempt } from './connect-attempt.entity';
 import { ConnectFlowService } from './connect-flow.service';
@@ -12,6 +11,6 @@ import { TikTokAuthGuard } from './tiktok-auth.guard';
 @Module({
   imports: [PassportModule, MikroOrmModule.forFeature([ConnectAttempt]), TokensModule],
   controllers: [TikTokAuthController],
-  providers: [ConnectFlowService, TikTokStrategy, TikTokAuthGuard, Clock],
+  providers: [ConnectFlowService, TikTokStrategy, TikTokAuthGuard],
 })
 export class TikTokAuthModule {}

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { TokensModule } from '../tokens/tokens.module';
 import { TokenRefreshJob } from './token-refresh.job';
 
-@Module({ imports: [TokensModule], providers: [TokenRefreshJob, Clock] })
+@Module({ imports: [TokensModule], providers: [TokenRefreshJob] })
 export class TokenRefreshModule {}

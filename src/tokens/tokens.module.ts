@@ -1,6 +1,5 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { Connection } from './connection.entity';
 import { ConnectionEvents } from './connection-events';
 import { DueRefreshService } from './due-refresh.service';
@@ -12,7 +11,7 @@ import { TokensService } from './tokens.service';
 @Module({
   imports: [MikroOrmModule.forFeature([Connection])],
   controllers: [TokensController],
-  providers: [TokensService, TokenRefreshService, DueRefreshService, TokenVault, ConnectionEvents, Clock],
+  providers: [TokensService, TokenRefreshService, DueRefreshService, TokenVault, ConnectionEvents],
   exports: [TokensService, DueRefreshService, TokenRefreshService, TokenVault, ConnectionEvents],
 })
 export class TokensModule {}

@@ -1,6 +1,5 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { InitBudget } from './init-budget';
@@ -26,7 +25,6 @@ import { UploadsService } from './uploads.service';
     StatusPoller,
     InitBudget,
     UploadWorker,
-    Clock,
   ],
   exports: [UploadStateService],
 })

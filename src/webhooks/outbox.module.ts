@@ -1,6 +1,5 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Global, Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { TenantsModule } from '../tenants/tenants.module';
 import { NotificationSender } from './notification-sender';
 import { OutboxDeliveryService } from './outbox-delivery.service';
@@ -19,7 +18,7 @@ import { WebhookDeliveriesService } from './webhook-deliveries.service';
 @Module({
   imports: [MikroOrmModule.forFeature([OutboxMessage]), TenantsModule],
   controllers: [WebhookDeliveriesController],
-  providers: [OutboxService, OutboxDeliveryService, NotificationSender, OutboxJob, WebhookDeliveriesService, Clock],
+  providers: [OutboxService, OutboxDeliveryService, NotificationSender, OutboxJob, WebhookDeliveriesService],
   exports: [OutboxService, OutboxDeliveryService],
 })
 export class OutboxModule {}

@@ -1,6 +1,5 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
 import { TokensModule } from '../tokens/tokens.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { OutboxModule } from './outbox.module';
@@ -14,6 +13,6 @@ import { TikTokWebhooksJob } from './tiktok-webhooks.job';
 @Module({
   imports: [MikroOrmModule.forFeature([TikTokWebhookReceipt]), OutboxModule, UploadsModule, TokensModule],
   controllers: [TikTokWebhooksController],
-  providers: [TikTokWebhookInbox, TikTokWebhookProcessor, TikTokWebhooksJob, Clock],
+  providers: [TikTokWebhookInbox, TikTokWebhookProcessor, TikTokWebhooksJob],
 })
 export class WebhooksModule {}
