@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { UploadTransferService } from './upload-transfer.service';
 import { Upload } from './upload.entity';
+import { leaseFree } from '../common/lease';
 
 const TICK_MS = 250;
 const CONCURRENCY = 4;
@@ -62,7 +63,7 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
       {
         status: { $in: ['queued', 'uploading', 'processing'] },
         nextActionAt: { $lte: now },
-        $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }],
+        ...leaseFree(now),
       },
       { orderBy: { nextActionAt: 'asc' }, limit: CONCURRENCY - this.active.size, fields: ['id'] },
     );
@@ -70,7 +71,7 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
     for (const { id } of due) {
       const taken = await em.nativeUpdate(
         Upload,
-        { id, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+        { id, ...leaseFree(now) },
         { leaseUntil: new Date(now.getTime() + UPLOAD_LEASE_MS), leaseOwner: this.owner },
       );
       if (taken === 1) claimed.push(await em.findOneOrFail(Upload, { id }, { disableIdentityMap: true }));

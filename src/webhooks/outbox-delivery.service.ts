@@ -9,6 +9,7 @@ import { NotificationSender, SendOutcome } from './notification-sender';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxMessageRepository } from './outbox-message.repository';
 import { notificationsTotal, outboxBacklog, outboxOldestPendingAgeSeconds } from './webhooks.metrics';
+import { leaseFree } from '../common/lease';
 
 const BATCH_SIZE = 100;
 const CONCURRENCY = 8;
@@ -58,7 +59,7 @@ export class OutboxDeliveryService {
       .fork()
       .nativeUpdate(
         OutboxMessage,
-        { seq: message.seq, status: 'pending', $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+        { seq: message.seq, status: 'pending', ...leaseFree(now) },
         { leaseUntil: new Date(now.getTime() + LEASE_MS), leaseOwner: owner },
       );
     if (claimed !== 1) return undefined;

@@ -1,5 +1,6 @@
 import { EntityRepository } from '@mikro-orm/knex';
 import { OutboxMessage } from './outbox-message.entity';
+import { leaseFree } from '../common/lease';
 
 export class OutboxMessageRepository extends EntityRepository<OutboxMessage> {
   /**
@@ -12,7 +13,7 @@ export class OutboxMessageRepository extends EntityRepository<OutboxMessage> {
       .where({
         status: 'pending',
         nextAttemptAt: { $lte: now },
-        $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }],
+        ...leaseFree(now),
       })
       .andWhere(
         `not exists (select 1 from outbox_message p where p.ordering_key = o.ordering_key ` +

@@ -1,5 +1,6 @@
 import { EntityRepository } from '@mikro-orm/knex';
 import { TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
+import { leaseFree } from '../common/lease';
 
 export type NewReceipt = Pick<
   TikTokWebhookReceipt,
@@ -21,7 +22,7 @@ export class TikTokWebhookReceiptRepository extends EntityRepository<TikTokWebho
   /** Pending receipts due at `now` and not leased, in TikTok's event order. */
   async findDueIds(now: Date, limit: number): Promise<string[]> {
     const rows = await this.find(
-      { status: 'pending', nextAttemptAt: { $lte: now }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+      { status: 'pending', nextAttemptAt: { $lte: now }, ...leaseFree(now) },
       { fields: ['id'], orderBy: { createTime: 'asc', receivedAt: 'asc' }, limit, disableIdentityMap: true },
     );
     return rows.map((row) => row.id);

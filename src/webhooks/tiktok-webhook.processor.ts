@@ -9,6 +9,7 @@ import { readTikTokWebhookAction, tiktokEventLabel } from './tiktok-webhook-even
 import { ReceiptStatus, TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
 import { TikTokWebhookReceiptRepository } from './tiktok-webhook-receipt.repository';
 import { tiktokWebhooksProcessedTotal } from './webhooks.metrics';
+import { leaseFree } from '../common/lease';
 
 /** Longer than handling one event can take, so a live lease is never taken over. */
 const LEASE_MS = 60_000;
@@ -75,7 +76,7 @@ export class TikTokWebhookProcessor implements OnApplicationShutdown {
     const em = this.em.fork();
     const claimed = await em.nativeUpdate(
       TikTokWebhookReceipt,
-      { id, status: 'pending', $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+      { id, status: 'pending', ...leaseFree(now) },
       { leaseUntil: new Date(now.getTime() + LEASE_MS), leaseOwner: owner },
     );
     if (claimed !== 1) return undefined;
