@@ -18,7 +18,8 @@ export function loadEnvironmentOrExit(): Environment {
   if (existsSync('.env')) process.loadEnvFile('.env');
   let env: Env = process.env;
   let demoApiKey: string | undefined;
-  if ((process.env.TIKTOK_MODE ?? 'sandbox') === 'sandbox') {
+  // Read as loadConfig reads it (trimmed, empty = unset), so an empty TIKTOK_MODE also gets the sandbox secrets.
+  if ((process.env.TIKTOK_MODE?.trim() || 'sandbox') === 'sandbox') {
     ({ env, demoApiKey } = withSandboxSecrets({ ...sandboxPreset, ...process.env }));
   }
   try {
