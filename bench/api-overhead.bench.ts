@@ -7,8 +7,7 @@ import { load, LoadResult } from './support/load';
 import { freePort, spawnNode, TS_NODE, waitForLine } from './support/processes';
 import { BenchResult, log } from './support/results';
 import { startSandboxProcess } from './support/sandbox-process';
-
-const FINAL = ['inbox_delivered', 'published', 'failed', 'cancelled'];
+import { FINAL_STATUSES } from '../src/uploads/upload.entity';
 
 /** Issue 7 #2: GET /api/tiktok/uploads/{id} under autocannon against a bare NestJS route, each in its own process. */
 export async function benchApiOverhead(workDir: string): Promise<BenchResult[]> {
@@ -61,7 +60,11 @@ async function measureGatewayRoute(
       await connectUser(gateway.url, apiKey, 'bench-user');
       const { id } = await postVideoFile(gateway.url, apiKey, 'bench-user', join(FIXTURES_DIR, 'h264.mp4'));
       // A settled upload, so no worker or status poller runs beside the load.
-      for (let i = 0; i < 200 && !FINAL.includes((await getUpload(gateway.url, apiKey, id)).status); i++)
+      for (
+        let i = 0;
+        i < 200 && !(FINAL_STATUSES as readonly string[]).includes((await getUpload(gateway.url, apiKey, id)).status);
+        i++
+      )
         await sleep(100);
       log(`api: gateway GET /api/tiktok/uploads/${id} for ${seconds} s`);
       const route = await load(`${gateway.url}/api/tiktok/uploads/${id}`, seconds, { 'X-API-Key': apiKey });

@@ -15,7 +15,7 @@ export type RefreshTrigger = 'scheduled' | 'on_demand' | 'token_rejected';
 export type RefreshResult = 'refreshed' | 'not_due' | 'refreshed_elsewhere' | 'reauth_required' | 'transient_failure';
 
 /** Longer than a refresh call can take (client timeout, no retry after sending), so a live lease is never stolen. */
-const LEASE_MS = 60_000;
+export const REFRESH_LEASE_MS = 60_000;
 const LEASE_WAIT_POLL_MS = 50;
 
 /**
@@ -75,7 +75,7 @@ export class TokenRefreshService {
           lastRefreshError: null,
         },
       );
-      // Unreachable while LEASE_MS exceeds the call's timeout; if it ever happens the new pair is lost and logged.
+      // Unreachable while REFRESH_LEASE_MS exceeds the call's timeout; if it ever happens the new pair is lost and logged.
       if (written !== 1)
         this.logger.error({ connectionId }, 'Refresh lease lost before the rotated tokens were stored');
       tokenRefreshesTotal.inc({ result: 'refreshed', trigger });
@@ -124,7 +124,7 @@ export class TokenRefreshService {
       .nativeUpdate(
         Connection,
         { id, status: 'active', $or: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { $lt: now } }] },
-        { refreshLeaseUntil: new Date(now.getTime() + LEASE_MS), refreshLeaseOwner: owner },
+        { refreshLeaseUntil: new Date(now.getTime() + REFRESH_LEASE_MS), refreshLeaseOwner: owner },
       );
     return taken === 1;
   }
@@ -137,7 +137,7 @@ export class TokenRefreshService {
 
   /** Another refresher holds the lease: wait for it to finish so the caller then reads the new token. */
   private async waitForLease(id: string): Promise<void> {
-    const deadline = Date.now() + LEASE_MS;
+    const deadline = Date.now() + REFRESH_LEASE_MS;
     while (Date.now() < deadline) {
       const row = await this.em
         .fork()

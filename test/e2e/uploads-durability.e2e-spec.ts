@@ -11,8 +11,10 @@ import { makeLargeVideo } from '../support/make-large-video';
 import { createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { chunksSent, FIXTURES, postVideo, UploadBody, waitForFinal, waitForUpload } from '../support/uploads';
+import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
 
-const MB5 = 5_242_880;
+/** TikTok's smallest chunk (5 MiB). */
+const MB5 = MIN_CHUNK_BYTES;
 const direct = { mode: 'direct', privacyLevel: 'SELF_ONLY' };
 
 describe('Uploads across restarts and refusals', () => {

@@ -10,8 +10,10 @@ import { makeLargeVideo } from '../support/make-large-video';
 import { createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
 import { chunksSent, FIXTURES, postVideo, UploadBody, waitForFinal, waitForUpload } from '../support/uploads';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
+import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
 
-const MB5 = 5_242_880;
+/** TikTok's smallest chunk (5 MiB). */
+const MB5 = MIN_CHUNK_BYTES;
 const direct = { mode: 'direct', privacyLevel: 'SELF_ONLY' };
 
 describe('Publishing when TikTok misbehaves', () => {

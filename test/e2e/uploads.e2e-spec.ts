@@ -6,8 +6,10 @@ import { connectUser } from '../support/connect-flow';
 import { makeLargeVideo } from '../support/make-large-video';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
 import { FIXTURES, postVideo, waitForFinal } from '../support/uploads';
+import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
 
-const MB5 = 5_242_880;
+/** TikTok's smallest chunk (5 MiB). */
+const MB5 = MIN_CHUNK_BYTES;
 
 describe('Publishing videos', () => {
   let t: TestApp;

@@ -14,10 +14,11 @@ import { LiveGatewaySetup, liveCredentials, liveGatewayEnv, startLiveSandbox } f
 import { SecretLedger } from './support/secrets';
 import { TcpProxy } from './support/tcp-proxy';
 import { UPLOAD_LEASE_MS } from '../../src/uploads/upload-worker';
+import { REFRESH_LEASE_MS } from '../../src/tokens/token-refresh.service';
+import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
 
-const MB5 = 5_242_880;
-/** The refresher's lease (token-refresh.service.ts): a dead owner's refresh waits it out. */
-const REFRESH_LEASE_MS = 60_000;
+/** TikTok's smallest chunk (5 MiB). */
+const MB5 = MIN_CHUNK_BYTES;
 
 describe(`A gateway process killed with SIGKILL (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   const ledger = new SecretLedger();

@@ -16,8 +16,10 @@ import { connectRecordingCode } from './support/connect-in-process';
 import { DatabasePeek } from './support/database-peek';
 import { SecretLedger } from './support/secrets';
 import { TcpProxy } from './support/tcp-proxy';
+import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
 
-const MB5 = 5_242_880;
+/** TikTok's smallest chunk (5 MiB). */
+const MB5 = MIN_CHUNK_BYTES;
 const HOUR_MS = 3_600_000;
 const direct = { mode: 'direct', privacyLevel: 'SELF_ONLY' };
 

@@ -10,8 +10,10 @@ import { makeLargeVideo } from '../support/make-large-video';
 import { createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { chunksSent, postVideo, waitForFinal, waitForUpload } from '../support/uploads';
+import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
 
-const MB5 = 5_242_880;
+/** TikTok's smallest chunk (5 MiB). */
+const MB5 = MIN_CHUNK_BYTES;
 const CHUNKS = 8;
 /** Every TikTok answer, chunk PUTs included, takes this long: sending all chunks outlasts a heartbeat (10 s). */
 const SLOW_TIKTOK_MS = 3_000;

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import request from 'supertest';
 import { App } from 'supertest/types';
+import { FINAL_STATUSES } from '../../src/uploads/upload.entity';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures');
-export const FINAL = ['inbox_delivered', 'published', 'failed', 'cancelled'];
 
 export type UploadBody = Record<string, unknown> & { id: string; status: string };
 
@@ -41,7 +41,9 @@ export async function waitForUpload(
 
 /** Polls the upload until it reaches a final status and returns it (10 polls a second). */
 export function waitForFinal(server: App, apiKey: string, id: string, timeoutMs = 20_000): Promise<UploadBody> {
-  return waitForUpload(server, apiKey, id, (upload) => FINAL.includes(upload.status), timeoutMs, 100);
+  return waitForUpload(server, apiKey, id, (upload) => isFinalStatus(upload.status), timeoutMs, 100);
 }
 
 export const chunksSent = (upload: UploadBody) => (upload.progress as { uploadedChunks: number }).uploadedChunks;
+
+const isFinalStatus = (status: string) => (FINAL_STATUSES as readonly string[]).includes(status);

@@ -1,8 +1,7 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-export const FINAL_STATUSES = ['inbox_delivered', 'published', 'failed', 'cancelled'];
+import { FINAL_STATUSES } from '../../../src/uploads/upload.entity';
 
 export interface UploadView {
   id: string;
@@ -76,7 +75,11 @@ export class HttpGateway {
   }
 
   /** Polls until `accept` holds (default: a final status); throws with the last view when time runs out. */
-  async waitForUpload(id: string, timeoutMs: number, accept = (u: UploadView) => FINAL_STATUSES.includes(u.status)) {
+  async waitForUpload(
+    id: string,
+    timeoutMs: number,
+    accept = (u: UploadView) => (FINAL_STATUSES as readonly string[]).includes(u.status),
+  ) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const view = await this.upload(id);
