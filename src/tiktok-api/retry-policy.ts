@@ -3,8 +3,9 @@
  *
  * - `never`: video/inbox init (an ambiguous init may already have created a post) and the authorization-code
  *   exchange (codes are single use).
- * - `until_sent`: token refresh. Only failures where TikTok cannot have rotated the token yet: the connection
- *   never opened, or TikTok answered 5xx / 429 with Retry-After. A timeout or reset after sending is final.
+ * - `until_sent`: token refresh. Only when the connection never opened, or TikTok answered 5xx / 429 with Retry-After:
+ *   assumed not to have rotated the token (if a 5xx did rotate it, the old refresh token meets invalid_grant now or
+ *   later alike). A timeout or reset after sending is final.
  * - `safe`: reads, cancel, revoke and chunk PUTs (TikTok: "You should retry submitting this chunk").
  */
 export type RetryMode = 'never' | 'until_sent' | 'safe';

@@ -19,6 +19,6 @@ import { WebhookDeliveriesService } from './webhook-deliveries.service';
   imports: [MikroOrmModule.forFeature([OutboxMessage]), TenantsModule],
   controllers: [WebhookDeliveriesController],
   providers: [OutboxService, OutboxDeliveryService, NotificationSender, OutboxJob, WebhookDeliveriesService],
-  exports: [OutboxService, OutboxDeliveryService],
+  exports: [OutboxService],
 })
 export class OutboxModule {}

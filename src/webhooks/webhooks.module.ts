@@ -9,7 +9,7 @@ import { TikTokWebhookProcessor } from './tiktok-webhook.processor';
 import { TikTokWebhooksController } from './tiktok-webhooks.controller';
 import { TikTokWebhooksJob } from './tiktok-webhooks.job';
 
-/** TikTok's webhooks in; tenant notifications out (through OutboxModule, which the state-changing modules import). */
+/** TikTok's webhooks in; tenant notifications out through the global OutboxModule, which this module brings in. */
 @Module({
   imports: [MikroOrmModule.forFeature([TikTokWebhookReceipt]), OutboxModule, UploadsModule, TokensModule],
   controllers: [TikTokWebhooksController],

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { ErrorEnvelope } from './error-envelope';
+import { ErrorResponse } from '../http/error.response';
 import { mapError } from './error-mapping';
 
 /** The one place errors become HTTP responses (STYLE.md §6). */
@@ -20,7 +20,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const retryAfter = mapped.details?.retryAfterSeconds;
     if (mapped.status === 429 && typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
-    const body: ErrorEnvelope = {
+    const body: ErrorResponse = {
       error: {
         code: mapped.code,
         message: mapped.message,

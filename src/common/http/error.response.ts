@@ -14,7 +14,7 @@ class ErrorBody {
   requestId: string;
 }
 
-/** The error envelope of API.md, for Swagger. */
+/** The error envelope of API.md: the body every refusal has (AllExceptionsFilter) and its Swagger schema. */
 export class ErrorResponse {
   @ApiProperty({ type: ErrorBody })
   error: ErrorBody;
