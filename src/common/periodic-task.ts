@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 
 /**
@@ -34,5 +34,21 @@ export class PeriodicTask {
     this.running = this.work()
       .catch((error: unknown) => this.logger.error({ err: error }, `${this.name} pass failed`))
       .finally(() => (this.running = undefined));
+  }
+}
+
+/** A job's periodic tasks: started with the app, stopped before the database closes (a pass in progress finishes). */
+export abstract class PeriodicJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  protected constructor(
+    private readonly scheduler: SchedulerRegistry,
+    private readonly tasks: PeriodicTask[],
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.tasks.forEach((task) => task.start(this.scheduler));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.tasks.map((task) => task.stop(this.scheduler)));
   }
 }

@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/core';
-import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
-import { PeriodicTask } from '../common/periodic-task';
+import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
 import { OutboxDeliveryService } from './outbox-delivery.service';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxMessageRepository } from './outbox-message.repository';
@@ -15,30 +15,15 @@ const KEEP_FINISHED_MS = 7 * 24 * 3_600_000;
 
 /** Sends due notifications every second; once an hour, forgets finished ones older than a week. */
 @Injectable()
-export class OutboxJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly tasks: PeriodicTask[];
-
-  constructor(
-    delivery: OutboxDeliveryService,
-    em: EntityManager,
-    clock: Clock,
-    private readonly scheduler: SchedulerRegistry,
-  ) {
+export class OutboxJob extends PeriodicJob {
+  constructor(delivery: OutboxDeliveryService, em: EntityManager, clock: Clock, scheduler: SchedulerRegistry) {
     const prune = () =>
       (em.fork().getRepository(OutboxMessage) as OutboxMessageRepository).deleteFinishedBefore(
         new Date(clock.now().getTime() - KEEP_FINISHED_MS),
       );
-    this.tasks = [
+    super(scheduler, [
       new PeriodicTask('outbox-delivery', INTERVAL_MS, () => delivery.deliverDue(clock.now())),
       new PeriodicTask('outbox-prune', PRUNE_INTERVAL_MS, prune),
-    ];
-  }
-
-  onApplicationBootstrap(): void {
-    this.tasks.forEach((task) => task.start(this.scheduler));
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.tasks.map((task) => task.stop(this.scheduler)));
+    ]);
   }
 }

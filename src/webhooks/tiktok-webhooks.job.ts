@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/core';
-import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
-import { PeriodicTask } from '../common/periodic-task';
+import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
 import { TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
 import { TikTokWebhookReceiptRepository } from './tiktok-webhook-receipt.repository';
 import { TikTokWebhookProcessor } from './tiktok-webhook.processor';
@@ -14,30 +14,15 @@ const KEEP_RECEIPTS_MS = 7 * 24 * 3_600_000;
 
 /** Picks up events a crash or a failing handler left pending; prunes old receipts. */
 @Injectable()
-export class TikTokWebhooksJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly tasks: PeriodicTask[];
-
-  constructor(
-    processor: TikTokWebhookProcessor,
-    em: EntityManager,
-    clock: Clock,
-    private readonly scheduler: SchedulerRegistry,
-  ) {
+export class TikTokWebhooksJob extends PeriodicJob {
+  constructor(processor: TikTokWebhookProcessor, em: EntityManager, clock: Clock, scheduler: SchedulerRegistry) {
     const prune = () =>
       (em.fork().getRepository(TikTokWebhookReceipt) as TikTokWebhookReceiptRepository).deleteFinishedBefore(
         new Date(clock.now().getTime() - KEEP_RECEIPTS_MS),
       );
-    this.tasks = [
+    super(scheduler, [
       new PeriodicTask('tiktok-webhook-recovery', INTERVAL_MS, () => processor.processDue(clock.now())),
       new PeriodicTask('tiktok-webhook-prune', PRUNE_INTERVAL_MS, prune),
-    ];
-  }
-
-  onApplicationBootstrap(): void {
-    this.tasks.forEach((task) => task.start(this.scheduler));
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.tasks.map((task) => task.stop(this.scheduler)));
+    ]);
   }
 }
