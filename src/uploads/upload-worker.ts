@@ -1,10 +1,12 @@
 import { EntityManager } from '@mikro-orm/core';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { UploadTransferService } from './upload-transfer.service';
 import { Upload } from './upload.entity';
 import { leaseFree } from '../common/lease';
+import { PeriodicTask } from '../common/periodic-task';
 
 const TICK_MS = 250;
 const CONCURRENCY = 4;
@@ -24,35 +26,36 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger(UploadWorker.name);
   private readonly owner = randomUUID();
   private readonly active = new Set<Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
-  private claiming = false;
+  /** Claims due uploads every TICK_MS, one claim pass at a time. */
+  private readonly claims = new PeriodicTask('upload-claims', TICK_MS, () => this.claimAndRun());
   private stopping = false;
 
   constructor(
     private readonly em: EntityManager,
     private readonly transfer: UploadTransferService,
     private readonly clock: Clock,
+    private readonly scheduler: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), TICK_MS);
+    this.claims.start(this.scheduler);
   }
 
   /** Before the database closes: finish the current chunk and hand the leases back, so the next owner starts at once. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
+    await this.claims.stop(this.scheduler);
     await Promise.allSettled([...this.active]);
   }
 
   /** Look for work now (called after a new upload is queued). */
   kick(): void {
-    if (this.stopping || this.claiming || this.active.size >= CONCURRENCY) return;
-    this.claiming = true;
-    this.claimDue()
-      .then((uploads) => uploads.forEach((upload) => this.run(upload)))
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Could not claim uploads'))
-      .finally(() => (this.claiming = false));
+    this.claims.tick();
+  }
+
+  private async claimAndRun(): Promise<void> {
+    if (this.stopping || this.active.size >= CONCURRENCY) return;
+    (await this.claimDue()).forEach((upload) => this.run(upload));
   }
 
   private async claimDue(): Promise<Upload[]> {
