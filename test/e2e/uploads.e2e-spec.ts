@@ -185,6 +185,10 @@ describe('Publishing videos', () => {
     const ids1 = (page1.body.items as { id: string }[]).map((i) => i.id);
     const ids2 = (page2.body.items as { id: string }[]).map((i) => i.id);
     expect(ids2.filter((id) => ids1.includes(id))).toEqual([]);
+    const created = [...page1.body.items, ...page2.body.items].map((i: { createdAt: string }) =>
+      Date.parse(i.createdAt),
+    );
+    expect(created).toEqual([...created].sort((a, b) => b - a)); // newest first, across the page boundary
     await request(server()).get('/api/tiktok/uploads?cursor=garbage').set('X-API-Key', apiKey).expect(400);
   });
 
