@@ -1,5 +1,12 @@
 import type { SandboxCore } from './sandbox-core';
-import { bearerToken, fingerprintToken, parseMediaType, readBody, type RouteContext } from './sandbox-http';
+import {
+  bearerToken,
+  fingerprintToken,
+  parseMediaType,
+  readBody,
+  sendApiError,
+  type RouteContext,
+} from './sandbox-http';
 import type { TokenFamily } from './sandbox-state';
 
 export type RateBucket = 'init' | 'creator_info' | 'status' | 'user_info';
@@ -78,4 +85,17 @@ export async function readJsonObject(
     return undefined;
   }
   return parsed as Record<string, unknown>;
+}
+
+/** Answers 429 when the control API queued one for this endpoint (SandboxControl.rateLimitNext…); true if it did. */
+export async function answeredInjected429(
+  core: SandboxCore,
+  ctx: RouteContext,
+  fault: 'inits429' | 'statusFetches429',
+): Promise<boolean> {
+  if (core.state.faults[fault] <= 0) return false;
+  core.state.faults[fault] -= 1;
+  await readBody(ctx.req).catch(() => '');
+  sendApiError(ctx, 429, 'rate_limit_exceeded', 'Rate limit exceeded (sandbox fault).');
+  return true;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { authorizeApiCall, readJsonObject } from './sandbox-api-guard';
+import { answeredInjected429, authorizeApiCall, readJsonObject } from './sandbox-api-guard';
 import type { SandboxCore } from './sandbox-core';
-import { randomId, readBody, sendApiError, sendApiOk, type RouteContext, type RouteTable } from './sandbox-http';
+import { randomId, sendApiError, sendApiOk, type RouteContext, type RouteTable } from './sandbox-http';
 import { checkPostInfo, checkSourceInfo, type InitRefusal } from './init-body-rules';
 import { directPostingBlock, inboxPostingBlock } from './posting-limits';
 import { startPull } from './sandbox-pull';
@@ -15,11 +15,7 @@ export function initRoutes(core: SandboxCore): RouteTable {
   const init = (kind: PublishKind) => async (ctx: RouteContext) => {
     const caller = authorizeApiCall(core, ctx, [kind === 'inbox' ? 'video.upload' : 'video.publish'], 'init');
     if (!caller) return;
-    if (core.state.faults.inits429 > 0) {
-      core.state.faults.inits429 -= 1;
-      await readBody(ctx.req).catch(() => '');
-      return sendApiError(ctx, 429, 'rate_limit_exceeded', 'Rate limit exceeded (sandbox fault).');
-    }
+    if (await answeredInjected429(core, ctx, 'inits429')) return;
     const body = await readJsonObject(core, ctx);
     if (!body) return;
     const account = findScenarioAccountByOpenId(caller.openId);

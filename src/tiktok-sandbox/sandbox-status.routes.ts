@@ -1,6 +1,6 @@
-import { authorizeApiCall, readJsonObject, type ApiCaller } from './sandbox-api-guard';
+import { answeredInjected429, authorizeApiCall, readJsonObject, type ApiCaller } from './sandbox-api-guard';
 import type { SandboxCore } from './sandbox-core';
-import { readBody, sendApiError, sendApiOk, sendApiOkText, type RouteContext, type RouteTable } from './sandbox-http';
+import { sendApiOk, sendApiOkText, type RouteContext, type RouteTable } from './sandbox-http';
 import type { Publish } from './sandbox-state';
 
 /** tiktok-api.md §8 status/fetch and §6.3 cancel. */
@@ -26,11 +26,7 @@ export function statusRoutes(core: SandboxCore): RouteTable {
   const fetchStatus = async (ctx: RouteContext): Promise<void> => {
     const caller = authorizeApiCall(core, ctx, SCOPES, 'status');
     if (!caller) return;
-    if (core.state.faults.statusFetches429 > 0) {
-      core.state.faults.statusFetches429 -= 1;
-      await readBody(ctx.req).catch(() => '');
-      return sendApiError(ctx, 429, 'rate_limit_exceeded', 'Rate limit exceeded (sandbox fault).');
-    }
+    if (await answeredInjected429(core, ctx, 'statusFetches429')) return;
     const publish = await findOwnPublish(ctx, caller);
     if (!publish) return;
     publish.statusFetches += 1;
