@@ -87,9 +87,7 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
     });
     parser.on('file', (name, stream: Readable) => {
       // busboy destroys a part cut short with an error: unheard, it would end the process.
-      stream.on('error', () =>
-        fail(new ValidationFailedError(`The body ended inside the "${FILE_FIELD}" part; send the whole file.`)),
-      );
+      stream.on('error', (error) => fail(intakeError(error)));
       if (settled || name !== FILE_FIELD || spooling) {
         stream.resume();
         return fail(new ValidationFailedError(ONE_FILE));
@@ -148,18 +146,29 @@ async function spool(stream: Readable, options: IntakeOptions): Promise<SpooledF
     );
   } catch (error) {
     await rm(options.path, { force: true });
-    throw spoolError(error);
+    throw intakeError(error);
   }
   return { path: options.path, sizeBytes };
 }
 
-/** A full disk is ours to fix, not the caller's: 503 with a time to come back, never a 500. */
-function spoolError(error: unknown): unknown {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') return error;
-  return new AppError(
-    'service_unavailable',
-    'The gateway has no disk space left for the video; retry later.',
-    HttpStatus.SERVICE_UNAVAILABLE,
-    { retryAfterSeconds: 60 },
+/**
+ * What a stream of the intake failed with, as the caller should hear it: our own refusals as they are; a full disk
+ * as 503 with a time to come back; other file-system errors as ours (500); the parser's plain errors (a body cut or
+ * broken inside the file part) as the caller's 400.
+ */
+function intakeError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC') {
+    return new AppError(
+      'service_unavailable',
+      'The gateway has no disk space left for the video; retry later.',
+      HttpStatus.SERVICE_UNAVAILABLE,
+      { retryAfterSeconds: 60 },
+    );
+  }
+  if (code) return error;
+  return new ValidationFailedError(
+    `The multipart body is malformed or ends inside the "${FILE_FIELD}" part; send the whole file and the closing boundary.`,
   );
 }

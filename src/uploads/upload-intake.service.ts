@@ -62,7 +62,8 @@ export class UploadIntakeService {
     } catch (error) {
       // The filter adds Retry-After to 429s; a 503 that knows when to come back says so too.
       const retryAfter = error instanceof AppError ? error.details?.retryAfterSeconds : undefined;
-      if (typeof retryAfter === 'number' && !req.res?.headersSent) req.res?.setHeader('Retry-After', String(retryAfter));
+      if (typeof retryAfter === 'number' && !req.res?.headersSent)
+        req.res?.setHeader('Retry-After', String(retryAfter));
       throw error;
     }
   }
