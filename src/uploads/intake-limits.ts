@@ -29,7 +29,7 @@ export class IntakeLimits {
     if (held >= this.limits.maxConcurrentPerKey) {
       throw new AppError(
         'rate_limited',
-        `This API key already has ${held} uploads being received, its limit; retry after the time in Retry-After.`,
+        `This API key already has ${held} uploads in progress, its limit; retry after the time in Retry-After.`,
         HttpStatus.TOO_MANY_REQUESTS,
         { limit: this.limits.maxConcurrentPerKey, retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS },
       );

@@ -60,7 +60,7 @@ export class UploadIntakeService {
     try {
       return await this.createFromMultipart(caller, req, key);
     } catch (error) {
-      // The filter adds Retry-After to 429s; a 503 that knows when to come back says so too.
+      // The filter sets Retry-After on 429s only; the intake's 503s (busy, low disk) know when to come back too.
       const retryAfter = error instanceof AppError ? error.details?.retryAfterSeconds : undefined;
       if (typeof retryAfter === 'number' && !req.res?.headersSent)
         req.res?.setHeader('Retry-After', String(retryAfter));
