@@ -46,6 +46,14 @@ export interface AppConfig {
     socketPath?: string;
     timeoutSeconds: number;
   };
+  uploadIntake: {
+    /** Multipart uploads one API key may have in progress at once (429 beyond). */
+    maxConcurrentPerKey: number;
+    /** Multipart uploads in progress at once on this instance (503 beyond). */
+    maxConcurrent: number;
+    /** Free bytes the spool's file system must keep after the declared body (503 below). */
+    minFreeBytes: number;
+  };
 }
 
 export type Env = Record<string, string | undefined>;

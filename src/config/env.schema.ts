@@ -62,6 +62,7 @@ export function loadConfig(env: Env): AppConfig {
       publicPerMinute: read.integer('RATE_LIMIT_PUBLIC_PER_MINUTE', 120, 1, 1_000_000),
     },
     malwareScan: malwareScanConfig(read, problems),
+    uploadIntake: uploadIntakeConfig(read),
   };
   // In sandbox mode the TikTok URLs point at the built-in emulator unless set explicitly.
   config.tiktok.authUrl ||= `http://localhost:${sandboxPort}/v2/auth/authorize/`;
@@ -96,6 +97,15 @@ function malwareScanConfig(read: EnvReader, problems: string[]): AppConfig['malw
     problems.push('CLAMAV_SOCKET: set either CLAMAV_HOST or CLAMAV_SOCKET, not both');
   }
   return config;
+}
+
+/** Caps on multipart intakes being received at once, and the disk the spool must keep free. */
+function uploadIntakeConfig(read: EnvReader): AppConfig['uploadIntake'] {
+  return {
+    maxConcurrentPerKey: read.integer('UPLOAD_MAX_CONCURRENT_PER_KEY', 4, 1, 100_000),
+    maxConcurrent: read.integer('UPLOAD_MAX_CONCURRENT', 16, 1, 100_000),
+    minFreeBytes: read.integer('UPLOAD_MIN_FREE_BYTES', 1_073_741_824, 0, Number.MAX_SAFE_INTEGER),
+  };
 }
 
 class EnvReader {
