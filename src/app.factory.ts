@@ -15,6 +15,8 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Unset, Express ignores X-Forwarded-For: any caller could name any address and escape the per-IP limits.
+  if (config.app.trustProxy !== undefined) app.set('trust proxy', config.app.trustProxy);
   app.use(cookieParser());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
