@@ -11,7 +11,7 @@ import { setUpSwagger } from './swagger';
 export async function createApp(config: AppConfig, options: AppModuleOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, options), {
     bufferLogs: true,
-    rawBody: true, // TikTok's webhook signature covers the exact bytes received
+    bodyParser: false, // parsed after the request id is set (LoggingModule), keeping the raw bytes for webhooks
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
