@@ -37,10 +37,13 @@ function refusingInOurWords(parser: RequestHandler, format: string): RequestHand
     });
 }
 
-/** body-parser's errors carry `status` and, mostly, `type`; a failed decompression carries neither type nor more. */
+/** body-parser's errors carry `status` and mostly `type`; a failed decompression has no type. */
 export function bodyRefusal(error: unknown, format: string, encoding: string): unknown {
   const { status, type } = error as { status?: unknown; type?: unknown };
   if (typeof status !== 'number' || status >= 500) return error;
+  if (type === undefined && encoding !== 'identity') {
+    return unsupportedEncoding(`The request body is not valid ${encoding} data, as its Content-Encoding says.`);
+  }
   switch (type) {
     case 'entity.parse.failed':
       return new AppError('validation_failed', `The request body is not valid ${format}.`, HttpStatus.BAD_REQUEST);
@@ -59,11 +62,8 @@ export function bodyRefusal(error: unknown, format: string, encoding: string): u
         "The request body's charset is not supported; send UTF-8.",
         HttpStatus.UNSUPPORTED_MEDIA_TYPE,
       );
-    case undefined:
-      if (encoding !== 'identity') {
-        return unsupportedEncoding(`The request body is not valid ${encoding} data, as its Content-Encoding says.`);
-      }
   }
+  // The rest (a body cut short, a wrong length) are the caller's too, never a 500.
   const code: ErrorCode =
     status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation_failed';
   return new AppError(code, 'The request body could not be read; send it again, complete.', status);
