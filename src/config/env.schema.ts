@@ -1,6 +1,6 @@
+import { isIP } from 'node:net';
 // TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
-import { isIP } from 'node:net';
 import { parseKeyRing } from '../tokens/token-cipher';
 import { AppConfig, Env } from './app-config';
 
