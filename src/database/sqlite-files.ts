@@ -31,6 +31,12 @@ export function prepareSqliteFile(file: string): void {
 /** Sets the database file and whichever of its companion files exist to 0600. */
 export function tightenSqliteFiles(file: string): void {
   for (const path of [file, ...COMPANIONS.map((suffix) => `${file}${suffix}`)]) {
-    if (existsSync(path)) chmodSync(path, 0o600);
+    if (!existsSync(path)) continue;
+    try {
+      chmodSync(path, 0o600);
+    } catch (error) {
+      // Another user's file the service may still use: say so rather than refuse to start.
+      new Logger('Database').warn(`Could not make ${path} private (${(error as Error).message}); chmod 600 it.`);
+    }
   }
 }

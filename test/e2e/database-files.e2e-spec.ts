@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -31,6 +31,21 @@ describe('The SQLite database files', () => {
     expect(modeOf(file)).toBe('600');
     for (const companion of [`${file}-wal`, `${file}-shm`, `${file}-journal`]) {
       if (existsSync(companion)) expect(modeOf(companion)).toBe('600');
+    }
+  });
+});
+
+describe('The SQLite database file left by an older start', () => {
+  it('should be made private when the service starts on it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tgw-db-old-'));
+    const file = join(root, 'gateway.sqlite');
+    writeFileSync(file, '', { mode: 0o644 }); // an empty file is an empty SQLite database
+    const t = await startTestApp({ env: { DATABASE_URL: `sqlite:${file}` } });
+    try {
+      expect(modeOf(file)).toBe('600');
+    } finally {
+      await t.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
