@@ -2,6 +2,10 @@
 export interface AppConfig {
   app: {
     port: number;
+    /** Address the HTTP server binds; unset binds all interfaces. */
+    host?: string;
+    /** Express's `trust proxy` value; unset trusts no X-Forwarded-For. */
+    trustProxy?: boolean | number | string;
     publicUrl: string;
     adminApiKey: string;
     logLevel: string;
@@ -37,6 +41,10 @@ export interface AppConfig {
     apiPerMinute: number;
     uploadsPerMinute: number;
     publicPerMinute: number;
+    webhooksPerMinute: number;
+    /** Wrong API or admin keys one source address may send per window before it gets 429. */
+    authFailuresPerWindow: number;
+    authFailureWindowSeconds: number;
   };
   malwareScan: {
     mode: 'off' | 'clamav';
