@@ -23,6 +23,7 @@ import {
   ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
@@ -33,6 +34,7 @@ import {
 import { Request } from 'express';
 import { Observable } from 'rxjs';
 import { ApiKeyAuth, CurrentTenant, IdempotencyKeyHeader } from '../common/auth/auth.decorators';
+import { EndsOnShutdown, RefusedWhileShuttingDown } from '../common/lifecycle/shutdown-guards';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { ErrorResponse } from '../common/http/error.response';
 import { TikTokCreatorInfo } from '../tiktok-api/tiktok-api.models';
@@ -77,6 +79,7 @@ export class UploadsController {
    */
   @Post('upload')
   @HttpCode(202)
+  @RefusedWhileShuttingDown()
   @IdempotencyKeyHeader()
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({
@@ -95,6 +98,11 @@ export class UploadsController {
     description: 'video_rejected: details name the rule and the measured value',
   })
   @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'rate_limited (per API key and user)' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description:
+      'service_unavailable: this instance is shutting down (send it again, see Retry-After) or a backing service is down',
+  })
   createUpload(
     @CurrentTenant() caller: AuthenticatedTenant,
     @Req() req: Request,
@@ -126,6 +134,7 @@ export class UploadsController {
 
   /** Server-sent events: the upload object on every change; the stream ends after a final state. */
   @Sse('uploads/:id/events')
+  @EndsOnShutdown()
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: `text/event-stream of ${getSchemaPath(UploadResponse)} objects (event "upload")` })
   @ApiNotFoundResponse({ type: ErrorResponse })
