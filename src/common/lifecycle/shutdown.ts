@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../../config/app-config';
 
@@ -44,9 +44,12 @@ export class Shutdown implements OnApplicationBootstrap, OnModuleDestroy, Before
   }
 
   onApplicationBootstrap(): void {
-    this.server()?.on('request', (_request, response) => {
+    this.server()?.on('request', (_request, response: ServerResponse) => {
       this.requestsInFlight += 1;
       response.once('close', () => this.requestFinished());
+      // While draining, no connection is kept for a next request: the client's next one opens a connection the
+      // balancer sends to another instance, and the unread body of a refused upload is not waited for.
+      if (this.draining) response.setHeader('Connection', 'close');
     });
   }
 
@@ -57,14 +60,15 @@ export class Shutdown implements OnApplicationBootstrap, OnModuleDestroy, Before
   /** Before Nest closes the HTTP server (which waits for every open request): requests in flight get the grace. */
   async beforeApplicationShutdown(): Promise<void> {
     const finished = await this.withinGrace(this.noRequestsInFlight());
-    if (finished) return;
-    this.logger.warn(`${this.requestsInFlight} request(s) still in flight after the grace period; closing them`);
-    this.server()?.closeAllConnections();
+    if (!finished)
+      this.logger.warn(`${this.requestsInFlight} request(s) still in flight after the grace period; closing them`);
   }
 
   private begin(): void {
     if (this.deadline) return;
     this.deadline = sleep(this.graceMs, undefined, { ref: false });
+    // Whatever still holds a connection then (a request that outlived the grace) is cut, so the server can close.
+    void this.deadline.then(() => this.server()?.closeAllConnections());
     this.draining$.abort();
     this.logger.log(
       `Shutting down: not ready, refusing new uploads, finishing work in flight for up to ${this.graceMs / 1000} s`,
