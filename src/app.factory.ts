@@ -21,7 +21,8 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   app.use(securityHeaders()); // before the Swagger UI's routes, which Express serves in the order they were added
   app.use(cookieParser());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.enableShutdownHooks();
+  // Exit 0 once the hooks have drained the instance (Nest would otherwise re-raise the signal, exit code 143).
+  app.enableShutdownHooks([], { useProcessExit: true });
   setUpSwagger(app);
   await app.init();
   return app;

@@ -9,10 +9,14 @@ export interface AppConfig {
     publicUrl: string;
     adminApiKey: string;
     logLevel: string;
+    /** After SIGTERM: the longest wait for work in flight before the process exits anyway. */
+    shutdownGraceSeconds: number;
   };
   db: {
     url: string;
     driver: 'sqlite' | 'postgresql';
+    /** Apply pending migrations at start (under a lock); false leaves them to `npm run db:migrate`. */
+    migrateOnStart: boolean;
   };
   redis: { url?: string };
   crypto: { tokenEncryptionKeys: string };

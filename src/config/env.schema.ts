@@ -33,8 +33,12 @@ export function loadConfig(env: Env): AppConfig {
       publicUrl,
       adminApiKey: read.secret('ADMIN_API_KEY', live, 24),
       logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+      shutdownGraceSeconds: read.integer('SHUTDOWN_GRACE_SECONDS', 25, 1, 3600),
     },
-    db: databaseConfig(read.string('DATABASE_URL', 'sqlite:data/tiktok-gateway.sqlite'), problems),
+    db: {
+      ...databaseConfig(read.string('DATABASE_URL', 'sqlite:data/tiktok-gateway.sqlite'), problems),
+      migrateOnStart: read.boolean('DATABASE_MIGRATE_ON_START', true),
+    },
     redis: { url: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']) },
     crypto: { tokenEncryptionKeys: read.keyRing('TOKEN_ENCRYPTION_KEYS', live) },
     tiktok: {
@@ -77,7 +81,7 @@ export function loadConfig(env: Env): AppConfig {
   return config;
 }
 
-function databaseConfig(url: string, problems: string[]): AppConfig['db'] {
+function databaseConfig(url: string, problems: string[]): Pick<AppConfig['db'], 'url' | 'driver'> {
   if (url.startsWith('sqlite:')) {
     if (url.length === 'sqlite:'.length)
       problems.push('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:data/db.sqlite');
@@ -184,6 +188,16 @@ class EnvReader {
       return fallback;
     }
     return n;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (value !== 'true' && value !== 'false') {
+      this.problems.push(`${name}: must be true or false, got "${value}"`);
+      return fallback;
+    }
+    return value === 'true';
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

@@ -6,8 +6,11 @@ import { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { prepareSqliteFile, sqliteFileOf } from './sqlite-files';
 
+/** How long a SQLite statement waits for another connection's write lock (libsql's `timeout`, in ms). */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 /** MikroORM options for the app and the CLI alike; migrations are kept per database platform. */
-export function buildOrmOptions(db: AppConfig['db']): Options {
+export function buildOrmOptions(db: Pick<AppConfig['db'], 'url' | 'driver'>): Options {
   const common: Options = {
     entities: ENTITIES,
     extensions: [Migrator],
@@ -36,7 +39,14 @@ export function buildOrmOptions(db: AppConfig['db']): Options {
   }
   const file = db.url.slice('sqlite:'.length);
   if (sqliteFileOf(db)) prepareSqliteFile(file);
-  return { ...common, driver: loadLibSqlDriver(), dbName: file };
+  // Another process on the same file (a restart that overlaps the old one, the migration command) holds the write
+  // lock for a moment: wait for it as PostgreSQL would, instead of failing at once with "database is locked".
+  return {
+    ...common,
+    driver: loadLibSqlDriver(),
+    dbName: file,
+    driverOptions: { connection: { timeout: SQLITE_BUSY_TIMEOUT_MS } },
+  };
 }
 
 // Only the configured driver is loaded: the other one (knex dialect, pg or the native libsql binding) would cost

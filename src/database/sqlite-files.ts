@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { AppConfig } from '../config/app-config';
 
 /** The database file of a SQLite configuration (none for PostgreSQL or an in-memory database). */
-export function sqliteFileOf(db: AppConfig['db']): string | undefined {
+export function sqliteFileOf(db: Pick<AppConfig['db'], 'url' | 'driver'>): string | undefined {
   const file = db.url.slice('sqlite:'.length);
   return db.driver === 'sqlite' && file !== ':memory:' ? file : undefined;
 }

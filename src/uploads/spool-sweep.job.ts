@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
+import { Shutdown } from '../common/lifecycle/shutdown';
 import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
 import { SpoolSweeper } from './spool-sweeper';
 
@@ -11,9 +12,9 @@ const INTERVAL_MS = 15 * 60_000;
 export class SpoolSweepJob extends PeriodicJob {
   private readonly task: PeriodicTask;
 
-  constructor(sweeper: SpoolSweeper, clock: Clock, scheduler: SchedulerRegistry) {
+  constructor(sweeper: SpoolSweeper, clock: Clock, scheduler: SchedulerRegistry, shutdown: Shutdown) {
     const task = new PeriodicTask('upload-spool-sweep', INTERVAL_MS, () => sweeper.sweep(clock.now()));
-    super(scheduler, [task]);
+    super(scheduler, shutdown, [task]);
     this.task = task;
   }
 

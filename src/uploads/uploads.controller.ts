@@ -34,6 +34,7 @@ import {
 import { Request } from 'express';
 import { Observable } from 'rxjs';
 import { ApiKeyAuth, CurrentTenant, IdempotencyKeyHeader } from '../common/auth/auth.decorators';
+import { EndsOnShutdown, RefusedWhileShuttingDown } from '../common/lifecycle/shutdown-guards';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { ErrorResponse } from '../common/http/error.response';
 import { TikTokCreatorInfo } from '../tiktok-api/tiktok-api.models';
@@ -78,6 +79,7 @@ export class UploadsController {
    */
   @Post('upload')
   @HttpCode(202)
+  @RefusedWhileShuttingDown()
   @IdempotencyKeyHeader()
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({
@@ -102,7 +104,8 @@ export class UploadsController {
   @ApiServiceUnavailableResponse({
     type: ErrorResponse,
     description:
-      'service_unavailable: too many uploads at once on the instance, or too little free disk; with Retry-After',
+      'service_unavailable: too many uploads at once on the instance, too little free disk, the instance is ' +
+      'shutting down, or a backing service is down; with Retry-After',
   })
   createUpload(
     @CurrentTenant() caller: AuthenticatedTenant,
@@ -135,6 +138,7 @@ export class UploadsController {
 
   /** Server-sent events: the upload object on every change; the stream ends after a final state. */
   @Sse('uploads/:id/events')
+  @EndsOnShutdown()
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: `text/event-stream of ${getSchemaPath(UploadResponse)} objects (event "upload")` })
   @ApiNotFoundResponse({ type: ErrorResponse })
