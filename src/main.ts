@@ -1,3 +1,4 @@
+import './node-runtime.guard';
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
 import { loadEnvironmentOrExit } from './config/load-environment';
@@ -5,6 +6,7 @@ import { TenantsService } from './tenants/tenants.service';
 import { TikTokSandbox } from './tiktok-sandbox/tiktok-sandbox';
 
 async function main(): Promise<void> {
+  process.stdout.write(`tiktok-gateway on Node.js ${process.version} (${process.execPath})\n`);
   const { config, demoApiKey } = loadEnvironmentOrExit();
   // Only this file decides whether the emulator runs (STYLE.md §8); the product talks to it like to TikTok.
   const sandbox = config.tiktok.mode === 'sandbox' ? await startSandbox(config) : undefined;

@@ -57,6 +57,9 @@ export class TikTokApiClient implements OnApplicationShutdown {
     this.options = resolveTikTokApiOptions(options);
     this.dispatcher = new Agent({
       connect: { timeout: this.options.requestTimeoutMs },
+      // undici 8 would negotiate HTTP/2 with TikTok over TLS; the retry rules (transport-failure.ts) and the chunk
+      // uploads are built and tested on HTTP/1.1, so stay there until HTTP/2 is tested on its own.
+      allowH2: false,
     });
     this.http = new TikTokHttp(
       this.dispatcher,
