@@ -62,15 +62,15 @@ export class S3MediaStorage extends MediaStorage {
     if (signal) addAbortSignal(signal, meter);
     // A failing source fails the meter, and so the upload, with the source's own error.
     const piping = pipeline(source, meter).catch(() => undefined);
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: objectKey, Body: meter, ContentType: 'application/octet-stream' },
-      partSize: this.partBytes,
-      queueSize: this.queueSize,
-      // lib-storage then sends AbortMultipartUpload before done() rejects, so no parts are left behind.
-      leavePartsOnError: false,
-    });
     try {
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.bucket, Key: objectKey, Body: meter, ContentType: 'application/octet-stream' },
+        partSize: this.partBytes,
+        queueSize: this.queueSize,
+        // lib-storage then sends AbortMultipartUpload before done() rejects, so no parts are left behind.
+        leavePartsOnError: false,
+      });
       await upload.done();
       signal?.throwIfAborted();
     } catch (error) {
