@@ -66,6 +66,17 @@ export interface AppConfig {
     /** Free bytes the spool's file system must keep after the declared body (503 below). */
     minFreeBytes: number;
   };
+  /** Where received media wait; `local` is the UPLOAD_SPOOL_DIR folder (uploads.spoolDir). */
+  storage: {
+    kind: 'local' | 's3';
+    s3: {
+      bucket: string;
+      /** Unset: AWS's endpoint for the region. */
+      endpoint?: string;
+      region: string;
+      forcePathStyle: boolean;
+    };
+  };
 }
 
 export type Env = Record<string, string | undefined>;

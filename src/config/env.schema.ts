@@ -72,6 +72,7 @@ export function loadConfig(env: Env): AppConfig {
     },
     malwareScan: malwareScanConfig(read, problems),
     uploadIntake: uploadIntakeConfig(read),
+    storage: storageConfig(read, problems),
   };
   // In sandbox mode the TikTok URLs point at the built-in emulator unless set explicitly.
   config.tiktok.authUrl ||= `http://localhost:${sandboxPort}/v2/auth/authorize/`;
@@ -152,6 +153,24 @@ function isAddressOrRange(item: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
+function storageConfig(read: EnvReader, problems: string[]): AppConfig['storage'] {
+  const kind = read.oneOf('UPLOAD_STORAGE', ['local', 's3'] as const, 'local');
+  const bucket = read.optionalString('S3_BUCKET');
+  if (kind === 's3' && !bucket) problems.push('S3_BUCKET: is required when UPLOAD_STORAGE=s3');
+  if (bucket && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/.test(bucket)) {
+    problems.push('S3_BUCKET: must be a bucket name (3 or more letters, digits, ".", "_" or "-")');
+  }
+  return {
+    kind,
+    s3: {
+      bucket: bucket ?? '',
+      endpoint: read.optionalUrl('S3_ENDPOINT', ['http:', 'https:']),
+      region: read.string('S3_REGION', 'us-east-1'),
+      forcePathStyle: read.boolean('S3_FORCE_PATH_STYLE', false),
+    },
+  };
+}
+
 class EnvReader {
   constructor(
     private readonly env: Env,
@@ -191,13 +210,12 @@ class EnvReader {
   }
 
   boolean(name: string, fallback: boolean): boolean {
-    const value = this.raw(name);
+    const value = this.raw(name)?.toLowerCase();
     if (value === undefined) return fallback;
-    if (value !== 'true' && value !== 'false') {
-      this.problems.push(`${name}: must be true or false, got "${value}"`);
-      return fallback;
-    }
-    return value === 'true';
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    this.problems.push(`${name}: must be true or false, got "${value}"`);
+    return fallback;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
