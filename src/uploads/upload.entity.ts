@@ -76,6 +76,14 @@ export class Upload {
   @Property({ type: 'text', nullable: true, hidden: true })
   spoolPath?: string | null;
 
+  /**
+   * The INSTANCE_ID whose local disk holds the received bytes: only that instance sends them. Null when every
+   * instance can reach the media (a videoUrl TikTok pulls).
+   */
+  @Property({ length: 64, nullable: true })
+  @Index()
+  mediaHolder?: string | null;
+
   @Property({ type: 'json', nullable: true })
   video?: UploadVideoInfo | null;
 

@@ -1,5 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { InstancesModule } from '../instances/instances.module';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { InitBudget } from './init-budget';
@@ -7,6 +8,7 @@ import { PublishInitService } from './publish-init.service';
 import { StatusPoller } from './status-poller';
 import { UploadIntakeService } from './upload-intake.service';
 import { UploadStateService } from './upload-state.service';
+import { UnreachableMediaJob } from './unreachable-media.job';
 import { UploadTransferService } from './upload-transfer.service';
 import { UploadWorker } from './upload-worker';
 import { Upload } from './upload.entity';
@@ -14,7 +16,7 @@ import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Upload]), TokensModule, RateLimitsModule],
+  imports: [MikroOrmModule.forFeature([Upload]), TokensModule, RateLimitsModule, InstancesModule],
   controllers: [UploadsController],
   providers: [
     UploadIntakeService,
@@ -25,6 +27,7 @@ import { UploadsService } from './uploads.service';
     StatusPoller,
     InitBudget,
     UploadWorker,
+    UnreachableMediaJob,
   ],
   exports: [UploadStateService],
 })

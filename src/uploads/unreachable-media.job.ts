@@ -1,0 +1,51 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Clock } from '../common/clock';
+import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
+import { InstanceRegistry } from '../instances/instance-registry';
+import { UploadStateService } from './upload-state.service';
+import { Upload } from './upload.entity';
+
+/**
+ * Received videos wait on the local disk of the instance that took them, and only that instance works on them
+ * (upload-worker.ts). When it is gone for good, its uploads still waiting to be sent end `failed` with
+ * `media_unreachable` (and upload.failed to the tenant) instead of waiting forever; the ones TikTok already has all
+ * bytes of (`processing`) need no media any more and are handed to every instance, which go on polling them.
+ */
+@Injectable()
+export class UnreachableMediaJob extends PeriodicJob {
+  constructor(
+    private readonly instances: InstanceRegistry,
+    private readonly em: EntityManager,
+    private readonly state: UploadStateService,
+    private readonly clock: Clock,
+    scheduler: SchedulerRegistry,
+  ) {
+    super(scheduler, [new PeriodicTask('unreachable-media', instances.heartbeatMs, () => this.endGoneHolders())]);
+  }
+
+  async endGoneHolders(): Promise<void> {
+    const now = this.clock.now();
+    for (const holder of await this.instances.goneInstances(now)) {
+      const em = this.em.fork();
+      await em.nativeUpdate(Upload, { mediaHolder: holder, status: 'processing' }, { mediaHolder: null });
+      const waiting = await em.find(
+        Upload,
+        { mediaHolder: holder, status: { $in: ['queued', 'uploading'] } },
+        { disableIdentityMap: true, limit: 100 },
+      );
+      if (waiting.length === 0) {
+        await this.instances.forget(holder, now);
+        continue;
+      }
+      for (const upload of waiting) {
+        await this.state.fail(
+          upload,
+          'media_unreachable',
+          `The received video is on the disk of instance ${holder}, silent for more than ${this.instances.goneAfterSeconds} s; upload it again.`,
+        );
+      }
+    }
+  }
+}
