@@ -22,11 +22,14 @@ export class HttpGateway {
     return new HttpGateway(this.baseUrl, apiKey);
   }
 
-  async createTenant(adminKey: string): Promise<{ id: string; apiKey: string; webhookSecret: string }> {
+  async createTenant(
+    adminKey: string,
+    fields: { webhookUrl?: string } = {},
+  ): Promise<{ id: string; apiKey: string; webhookSecret: string }> {
     const response = await fetch(`${this.baseUrl}/api/admin/tenants`, {
       method: 'POST',
       headers: { 'X-Admin-Key': adminKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'reliability' }),
+      body: JSON.stringify({ name: 'reliability', ...fields }),
     });
     return (await expectStatus(response, 201)) as { id: string; apiKey: string; webhookSecret: string };
   }
