@@ -25,7 +25,7 @@ const HEARTBEAT_MS = 10_000;
  *
  * A received video is on the local disk of the instance that took it (`mediaHolder`): only that instance claims it,
  * so after a crash the same host (same INSTANCE_ID) continues it; the uploads of an instance gone for longer than
- * INSTANCE_GONE_AFTER_SECONDS are failed or handed to all instances instead (unreachable-media.job.ts).
+ * INSTANCE_GONE_AFTER_SECONDS are failed or handed to all instances instead (media-holders.job.ts).
  */
 @Injectable()
 export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {

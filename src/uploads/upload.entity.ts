@@ -38,6 +38,8 @@ export type UploadSource = 'file' | 'url';
 @Index({ properties: ['tenant', 'userId', 'createdAt'] })
 // The worker's scan: what is not final and due now.
 @Index({ properties: ['status', 'nextActionAt'] })
+// An instance's files still on its disk (its own clean-up), and a gone instance's uploads.
+@Index({ properties: ['mediaHolder', 'spoolPath'] })
 export class Upload {
   [EntityRepositoryType]?: UploadRepository;
 
@@ -81,7 +83,6 @@ export class Upload {
    * instance can reach the media (a videoUrl TikTok pulls).
    */
   @Property({ length: 64, nullable: true })
-  @Index()
   mediaHolder?: string | null;
 
   @Property({ type: 'json', nullable: true })

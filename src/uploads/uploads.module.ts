@@ -8,7 +8,7 @@ import { PublishInitService } from './publish-init.service';
 import { StatusPoller } from './status-poller';
 import { UploadIntakeService } from './upload-intake.service';
 import { UploadStateService } from './upload-state.service';
-import { UnreachableMediaJob } from './unreachable-media.job';
+import { MediaHoldersJob } from './media-holders.job';
 import { UploadTransferService } from './upload-transfer.service';
 import { UploadWorker } from './upload-worker';
 import { Upload } from './upload.entity';
@@ -27,7 +27,7 @@ import { UploadsService } from './uploads.service';
     StatusPoller,
     InitBudget,
     UploadWorker,
-    UnreachableMediaJob,
+    MediaHoldersJob,
   ],
   exports: [UploadStateService],
 })

@@ -173,6 +173,17 @@ if (!process.env.TEST_DATABASE_URL) {
     expect(readdirSync(hosts.b.spool)).toEqual([]);
   }, 180_000);
 
+  it('should delete a received file on the host holding it when the other host ends the upload', async () => {
+    await api('b').connect('cancelled', 'creator');
+    const { waiting } = await fillInitBudgetThenQueue('b', 'cancelled');
+    expect(readdirSync(hosts.b.spool)).toHaveLength(1);
+
+    expect(await api('a').cancel(waiting.id)).toMatchObject({ status: 'cancelled' });
+    const deadline = Date.now() + 30_000;
+    while (readdirSync(hosts.b.spool).length > 0 && Date.now() < deadline) await sleep(250);
+    expect(readdirSync(hosts.b.spool)).toEqual([]);
+  }, 120_000);
+
   it('should fail the waiting uploads of a host gone past INSTANCE_GONE_AFTER_SECONDS with media_unreachable, notifying the tenant', async () => {
     await api('b').connect('stranded', 'refresh_fails');
     const { waiting } = await fillInitBudgetThenQueue('b', 'stranded');

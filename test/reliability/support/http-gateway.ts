@@ -77,6 +77,10 @@ export class HttpGateway {
     return (await expectStatus(await this.api('GET', `/api/tiktok/uploads/${id}`), 200)) as UploadView;
   }
 
+  async cancel(id: string): Promise<UploadView> {
+    return (await expectStatus(await this.api('DELETE', `/api/tiktok/uploads/${id}`), 200)) as UploadView;
+  }
+
   /** Polls until `accept` holds (default: a final status); throws with the last view when time runs out. */
   async waitForUpload(
     id: string,

@@ -5,16 +5,21 @@ import { Clock } from '../common/clock';
 import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
 import { InstanceRegistry } from '../instances/instance-registry';
 import { UploadStateService } from './upload-state.service';
-import { Upload } from './upload.entity';
+import { FINAL_STATUSES, Upload } from './upload.entity';
+
+const BATCH = 100;
 
 /**
  * Received videos wait on the local disk of the instance that took them, and only that instance works on them
- * (upload-worker.ts). When it is gone for good, its uploads still waiting to be sent end `failed` with
- * `media_unreachable` (and upload.failed to the tenant) instead of waiting forever; the ones TikTok already has all
- * bytes of (`processing`) need no media any more and are handed to every instance, which go on polling them.
+ * (upload-worker.ts). Two duties follow, on the heartbeat's rhythm:
+ * - when another instance is gone for good, its uploads still waiting to be sent end `failed` with
+ *   `media_unreachable` (and upload.failed to the tenant) instead of waiting forever; the ones TikTok already has
+ *   every byte of (`processing`) need no media any more and are handed to every instance, which go on polling them;
+ * - an upload another instance ended (a TikTok webhook, a cancel, the above) leaves its file to its holder, which
+ *   deletes it here, also when it comes back after being taken for gone.
  */
 @Injectable()
-export class UnreachableMediaJob extends PeriodicJob {
+export class MediaHoldersJob extends PeriodicJob {
   constructor(
     private readonly instances: InstanceRegistry,
     private readonly em: EntityManager,
@@ -22,7 +27,10 @@ export class UnreachableMediaJob extends PeriodicJob {
     private readonly clock: Clock,
     scheduler: SchedulerRegistry,
   ) {
-    super(scheduler, [new PeriodicTask('unreachable-media', instances.heartbeatMs, () => this.endGoneHolders())]);
+    super(scheduler, [
+      new PeriodicTask('unreachable-media', instances.heartbeatMs, () => this.endGoneHolders()),
+      new PeriodicTask('spool-cleanup', instances.heartbeatMs, () => this.deleteEndedFiles()),
+    ]);
   }
 
   async endGoneHolders(): Promise<void> {
@@ -33,7 +41,7 @@ export class UnreachableMediaJob extends PeriodicJob {
       const waiting = await em.find(
         Upload,
         { mediaHolder: holder, status: { $in: ['queued', 'uploading'] } },
-        { disableIdentityMap: true, limit: 100 },
+        { disableIdentityMap: true, limit: BATCH },
       );
       if (waiting.length === 0) {
         await this.instances.forget(holder, now);
@@ -47,5 +55,16 @@ export class UnreachableMediaJob extends PeriodicJob {
         );
       }
     }
+  }
+
+  async deleteEndedFiles(): Promise<void> {
+    const ended = await this.em
+      .fork()
+      .find(
+        Upload,
+        { mediaHolder: this.instances.id, spoolPath: { $ne: null }, status: { $in: [...FINAL_STATUSES] } },
+        { disableIdentityMap: true, limit: BATCH },
+      );
+    for (const upload of ended) await this.state.deleteSpool(upload);
   }
 }
