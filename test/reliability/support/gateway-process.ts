@@ -92,9 +92,14 @@ export class GatewayProcess {
     return gateway;
   }
 
-  /** The process id (after `exec`, the node process itself also when started with `hide`). */
+  /** The process id, also with `hide` (`exec` keeps it): tests read /proc/<pid>/fd and /proc/<pid>/root. */
   get pid(): number {
-    return this.child.pid!;
+    return this.child.pid ?? 0;
+  }
+
+  /** Whether the process is still running. */
+  isRunning(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Everything the process wrote to stdout and stderr. */
