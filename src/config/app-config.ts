@@ -37,6 +37,12 @@ export interface AppConfig {
     maxBytes: number;
     chunkBytes: number;
   };
+  instance: {
+    /** Names this instance in leases and in uploads whose bytes are on its local disk. */
+    id: string;
+    /** An instance silent this long is gone: its uploads waiting to be sent fail with media_unreachable. */
+    goneAfterSeconds: number;
+  };
   tokens: {
     refreshLeadSeconds: number;
     refreshIntervalSeconds: number;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ConfigValidationError, loadConfig } from './env.schema';
 
 const KEYS = 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
@@ -145,6 +146,18 @@ describe(loadConfig.name, () => {
     expect(problemsOf({ DATABASE_MIGRATE_ON_START: 'no', SHUTDOWN_GRACE_SECONDS: '0' })).toEqual([
       expect.stringMatching(/^SHUTDOWN_GRACE_SECONDS: must be a whole number from 1 to 3600/),
       expect.stringMatching(/^DATABASE_MIGRATE_ON_START: must be true or false, got "no"/),
+    ]);
+  });
+
+  it('should name the instance after the host unless INSTANCE_ID says otherwise', () => {
+    expect(loadConfig({}).instance).toEqual({ id: hostname(), goneAfterSeconds: 600 });
+    expect(loadConfig({ INSTANCE_ID: 'gw-2', INSTANCE_GONE_AFTER_SECONDS: '30' }).instance).toEqual({
+      id: 'gw-2',
+      goneAfterSeconds: 30,
+    });
+    expect(problemsOf({ INSTANCE_ID: 'gw 2', INSTANCE_GONE_AFTER_SECONDS: '1' })).toEqual([
+      expect.stringMatching(/^INSTANCE_ID: must be 1 to 50 characters/),
+      expect.stringMatching(/^INSTANCE_GONE_AFTER_SECONDS: must be a whole number from 3/),
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 // TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
 import { parseKeyRing } from '../tokens/token-cipher';
@@ -58,6 +59,10 @@ export function loadConfig(env: Env): AppConfig {
       maxBytes: read.integer('UPLOAD_MAX_BYTES', MAX_VIDEO_BYTES, 1, MAX_VIDEO_BYTES),
       chunkBytes: read.integer('UPLOAD_CHUNK_BYTES', DEFAULT_CHUNK_BYTES, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES),
     },
+    instance: {
+      id: instanceId(read.string('INSTANCE_ID', hostname()), problems),
+      goneAfterSeconds: read.integer('INSTANCE_GONE_AFTER_SECONDS', 600, 3, 7 * 86_400),
+    },
     tokens: {
       refreshLeadSeconds: read.integer('TOKEN_REFRESH_LEAD_SECONDS', 1800, 0, 86_400 * 30),
       refreshIntervalSeconds: read.integer('TOKEN_REFRESH_INTERVAL_SECONDS', 60, 1, 86_400),
@@ -91,6 +96,16 @@ function databaseConfig(url: string, problems: string[]): Pick<AppConfig['db'], 
   if (/^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(url)) return { url, driver: 'postgresql' };
   problems.push('DATABASE_URL: must be sqlite:<path> or postgres://user:pass@host:port/db');
   return { url, driver: 'sqlite' };
+}
+
+/** Short enough for a lease owner (`<id>#<12 hex>`, 64 characters) and safe in logs and metrics. */
+function instanceId(id: string, problems: string[]): string {
+  if (!/^[A-Za-z0-9._-]{1,50}$/.test(id)) {
+    problems.push(
+      `INSTANCE_ID: must be 1 to 50 characters of A-Z a-z 0-9 . _ - (the host name is the default), got "${id}"`,
+    );
+  }
+  return id;
 }
 
 function malwareScanConfig(read: EnvReader, problems: string[]): AppConfig['malwareScan'] {
