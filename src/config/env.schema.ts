@@ -1,6 +1,7 @@
 // TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
 import { parseKeyRing } from '../tokens/token-cipher';
+import { parseWebhookAllowList } from '../common/net/webhook-target-policy';
 import { AppConfig, Env } from './app-config';
 
 /** The placeholders .env.example ships with; live mode refuses them. */
@@ -62,6 +63,11 @@ export function loadConfig(env: Env): AppConfig {
       publicPerMinute: read.integer('RATE_LIMIT_PUBLIC_PER_MINUTE', 120, 1, 1_000_000),
     },
     malwareScan: malwareScanConfig(read, problems),
+    tenantWebhooks: { allow: webhookAllowList(read, problems) },
+    eventStreams: {
+      perKey: read.integer('EVENT_STREAMS_PER_KEY', 20, 1, 100_000),
+      max: read.integer('EVENT_STREAMS_MAX', 500, 1, 1_000_000),
+    },
   };
   // In sandbox mode the TikTok URLs point at the built-in emulator unless set explicitly.
   config.tiktok.authUrl ||= `http://localhost:${sandboxPort}/v2/auth/authorize/`;
@@ -96,6 +102,13 @@ function malwareScanConfig(read: EnvReader, problems: string[]): AppConfig['malw
     problems.push('CLAMAV_SOCKET: set either CLAMAV_HOST or CLAMAV_SOCKET, not both');
   }
   return config;
+}
+
+/** Hosts, addresses and ranges tenant webhooks may reach although they are not public (see WebhookTargetPolicy). */
+function webhookAllowList(read: EnvReader, problems: string[]): string[] {
+  const parsed = parseWebhookAllowList(read.optionalString('TENANT_WEBHOOK_ALLOW'));
+  problems.push(...parsed.problems.map((problem) => `TENANT_WEBHOOK_ALLOW: ${problem}`));
+  return parsed.entries;
 }
 
 class EnvReader {
