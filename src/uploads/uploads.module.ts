@@ -4,6 +4,7 @@ import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { InitBudget } from './init-budget';
 import { PublishInitService } from './publish-init.service';
+import { UploadEventHub } from './upload-event-hub';
 import { StatusPoller } from './status-poller';
 import { UploadIntakeService } from './upload-intake.service';
 import { UploadStateService } from './upload-state.service';
@@ -19,6 +20,7 @@ import { UploadsService } from './uploads.service';
   providers: [
     UploadIntakeService,
     UploadsService,
+    UploadEventHub,
     UploadStateService,
     UploadTransferService,
     PublishInitService,

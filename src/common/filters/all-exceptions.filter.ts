@@ -19,7 +19,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     const retryAfter = mapped.details?.retryAfterSeconds;
-    if (mapped.status === 429 && typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    if ((mapped.status === 429 || mapped.status === 503) && typeof retryAfter === 'number') {
+      response.setHeader('Retry-After', String(retryAfter));
+    }
     const body: ErrorResponse = {
       error: {
         code: mapped.code,
