@@ -5,6 +5,7 @@ import { hashSecret, randomToken, secretsEqual } from '../common/crypto/secret-h
 import { ValidationFailedError } from '../common/errors/app-error';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { AppConfig } from '../config/app-config';
+import { returnUrlRefusal } from '../tenants/return-urls';
 import { Tenant } from '../tenants/tenant.entity';
 import { TokenCipher } from '../tokens/token-cipher';
 import { ConnectAttempt } from './connect-attempt.entity';
@@ -40,11 +41,9 @@ export class ConnectFlowService {
     now: Date,
   ): Promise<ConnectLinkResponse> {
     const tenant = await this.em.findOneOrFail(Tenant, { id: caller.tenantId });
-    if (dto.returnUrl && !tenant.returnUrls.some((prefix) => dto.returnUrl?.startsWith(prefix))) {
-      throw new ValidationFailedError("returnUrl must start with one of the tenant's returnUrls.", {
-        field: 'returnUrl',
-        allowedPrefixes: tenant.returnUrls,
-      });
+    const refusal = dto.returnUrl === undefined ? undefined : returnUrlRefusal(dto.returnUrl, tenant.returnUrls);
+    if (refusal) {
+      throw new ValidationFailedError(refusal, { field: 'returnUrl', allowedPrefixes: tenant.returnUrls });
     }
     const ticket = randomToken(32);
     const expiresAt = new Date(now.getTime() + LINK_LIFETIME_MS);

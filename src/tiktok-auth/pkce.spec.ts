@@ -1,7 +1,7 @@
 import { codeChallenge, createCodeVerifier, isValidCodeVerifier } from './pkce';
 
 describe(codeChallenge.name, () => {
-  // tiktok-api.md §2.1: TikTok's Android SDK unit-test vector.
+  // The vector of the unit test of TikTok's Android SDK (PKCEUtils.generateCodeChallenge).
   const sdkVerifier = 'gaeCq5mVvbhA8Ce6w5O9XBVIKMkySgv-_9A-rnhm9Ns';
   // RFC 7636 Appendix B.
   const rfcVerifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';

@@ -18,9 +18,13 @@ export class TikTokAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
+    // Passport writes this request's success/fail/redirect/error actions onto the strategy object it is handed (it
+    // copies only strategies it looks up by name). The shared instance would let overlapping connects answer each
+    // other's browsers, so each request gets its own object whose prototype is the strategy.
+    const strategy = Object.create(this.strategy) as TikTokStrategy;
     return new Promise((resolve, reject) => {
       // On the ticket leg the strategy answers with a redirect itself and this callback is not called.
-      passport.authenticate(this.strategy, { session: false }, (error: unknown, user: unknown) => {
+      passport.authenticate(strategy, { session: false }, (error: unknown, user: unknown) => {
         if (error || !user) {
           const failure = toConnectFlowError(error, req);
           connectsTotal.inc({ outcome: failure instanceof ConnectFlowError ? failure.reason : 'error' });

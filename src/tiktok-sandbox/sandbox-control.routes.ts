@@ -62,6 +62,7 @@ export function controlRoutes(core: SandboxCore): RouteTable {
     'POST /sandbox/faults/inits': (body) => ((state.faults.inits429 = count(body)), ok),
     'POST /sandbox/faults/status-fetches': (body) => ((state.faults.statusFetches429 = count(body)), ok),
     'POST /sandbox/faults/latency': (body) => ((state.faults.latencyMs = count(body, 'delayMs')), ok),
+    'POST /sandbox/faults/token-delay': (body) => ((state.faults.tokenDelayMs = count(body, 'delayMs')), ok),
     'POST /sandbox/tokens/expire': (body) => ({
       expired:
         typeof body.openId === 'string'

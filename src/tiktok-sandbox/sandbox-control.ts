@@ -57,6 +57,8 @@ export class SandboxControl {
   rateLimitNextInits = (count: number) => this.post<{ ok: true }>('faults/inits', { count });
   rateLimitNextStatusFetches = (count: number) => this.post<{ ok: true }>('faults/status-fetches', { count });
   setLatency = (delayMs: number) => this.post<{ ok: true }>('faults/latency', { delayMs });
+  /** Holds every POST /v2/oauth/token/ this long before it is judged and answered (other routes keep their pace). */
+  setTokenDelay = (delayMs: number) => this.post<{ ok: true }>('faults/token-delay', { delayMs });
   expireAccessToken = (accessToken: string) => this.post<{ expired: number }>('tokens/expire', { accessToken });
   expireUserAccessTokens = (openId: string) => this.post<{ expired: number }>('tokens/expire', { openId });
   expireUploadUrls = (publishId?: string) => this.post<{ expired: number }>('uploads/expire', { publishId });

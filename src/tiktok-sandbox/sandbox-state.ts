@@ -99,6 +99,8 @@ export interface Faults {
   inits429: number;
   statusFetches429: number;
   latencyMs: number;
+  /** Extra time before the token endpoint answers (on top of latencyMs), to make OAuth callbacks overlap. */
+  tokenDelayMs: number;
   failNextPublish?: string;
 }
 
@@ -112,7 +114,13 @@ export interface InitRecord {
 }
 
 function emptyFaults(): Faults {
-  return { chunkPuts: { remaining: 0, mode: 'status', status: 500 }, inits429: 0, statusFetches429: 0, latencyMs: 0 };
+  return {
+    chunkPuts: { remaining: 0, mode: 'status', status: 500 },
+    inits429: 0,
+    statusFetches429: 0,
+    latencyMs: 0,
+    tokenDelayMs: 0,
+  };
 }
 
 export class SandboxState {

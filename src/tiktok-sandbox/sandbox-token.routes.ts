@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { SandboxCore } from './sandbox-core';
 import {
   fingerprintToken,
@@ -84,6 +85,8 @@ export function tokenRoutes(core: SandboxCore): RouteTable {
   };
 
   const token = async (ctx: RouteContext): Promise<void> => {
+    // The control API's token delay holds the request before any rule is judged, so a slow TikTok stays as strict.
+    if (core.state.faults.tokenDelayMs > 0) await delay(core.state.faults.tokenDelayMs);
     const form = await readClientForm(ctx);
     if (!form) return;
     const grantType = form.get('grant_type');

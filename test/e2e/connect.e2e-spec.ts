@@ -1,8 +1,9 @@
 import { MikroORM } from '@mikro-orm/core';
 import request from 'supertest';
+import { SANDBOX_ACCOUNTS } from '../../src/tiktok-sandbox/sandbox-control';
 import { ConnectAttempt } from '../../src/tiktok-auth/connect-attempt.entity';
 import { connectUser, gatewayPath, openConnectLink } from '../support/connect-flow';
-import { createTenant, startTestApp, TestApp } from '../support/test-app';
+import { ADMIN_KEY, createTenant, startTestApp, TestApp } from '../support/test-app';
 
 describe('Connecting a TikTok account', () => {
   let t: TestApp;
@@ -254,6 +255,139 @@ describe('Connecting when links expire or TikTok is down', () => {
       .get('/api/tiktok/status?userId=unlucky')
       .set('X-API-Key', apiKey);
     expect(status.body).toEqual({ connected: false, status: 'not_connected' });
+  });
+});
+
+describe('Return URLs', () => {
+  let t: TestApp;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    // Registered without a trailing slash: a raw prefix match would let app.example.com@evil.com through.
+    ({ apiKey } = await createTenant(t.app, {
+      returnUrls: ['https://app.example.com', 'https://shop.example.com/tiktok'],
+    }));
+  });
+  afterAll(() => t.close());
+
+  const createLink = (returnUrl: string) =>
+    request(t.app.getHttpServer())
+      .post('/api/auth/tiktok/connect-links')
+      .set('X-API-Key', apiKey)
+      .send({ userId: 'u', returnUrl });
+
+  it.each([
+    'https://app.example.com@evil.com/',
+    'https://app.example.com.evil.com/',
+    'https://app.example.com:443@evil.com/',
+    'https://app.example.com//evil.com/',
+    'https://shop.example.com/tiktokevil/',
+    'https://shop.example.com/tiktok/../admin',
+    'https://shop.example.com/tiktok/..%2fadmin',
+    'https://shop.example.com/tiktok/%2e%2e/admin',
+  ])('should refuse the hostile returnUrl %s when the link is created', async (returnUrl) => {
+    const response = await createLink(returnUrl).expect(400);
+    expect(response.body.error).toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('returnUrl'),
+      details: { field: 'returnUrl' },
+      requestId: expect.any(String),
+    });
+  });
+
+  it('should accept a returnUrl on a registered origin and under a registered path, and send the browser there', async () => {
+    await createLink('https://app.example.com/anywhere?x=1').expect(201);
+    const link = await createLink('https://shop.example.com/tiktok/done').expect(201);
+    const { callback } = await openConnectLink(t.app.getHttpServer(), (link.body as { url: string }).url);
+    expect(callback.status).toBe(302);
+    expect(callback.headers.location).toBe('https://shop.example.com/tiktok/done?tiktok=connected');
+  });
+
+  it('should refuse to register a return URL that is not an absolute http(s) origin with a path, naming it', async () => {
+    for (const bad of [
+      'app.example.com/back',
+      'https://user@app.example.com/',
+      'https://app.example.com/a/../b/',
+      'https://app.example.com/back?x=1',
+      'javascript:alert(1)',
+    ]) {
+      const response = await request(t.app.getHttpServer())
+        .post('/api/admin/tenants')
+        .set('X-Admin-Key', ADMIN_KEY)
+        .send({ name: 'bad-return', returnUrls: ['https://ok.example.com/', bad] })
+        .expect(400);
+      expect(response.body.error).toMatchObject({ code: 'validation_failed', requestId: expect.any(String) });
+      expect(response.body.error.details.problems).toEqual([
+        expect.stringContaining(`returnUrls[1] (${JSON.stringify(bad)})`),
+      ]);
+    }
+  });
+});
+
+describe('Connect flows that overlap', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { RATE_LIMIT_PUBLIC_PER_MINUTE: '1000' } });
+  });
+  afterAll(() => t.close());
+
+  it("should answer each of several tenants' callbacks finishing at once with its own attempt only", async () => {
+    const server = t.app.getHttpServer();
+    const browsers = [];
+    for (const [name, account] of [
+      ['one', 'creator'],
+      ['two', 'private_creator'],
+      ['three', 'short_limit_creator'],
+    ] as const) {
+      const returnBase = `https://${name}.example.com/back`;
+      const { apiKey } = await createTenant(t.app, { name, returnUrls: [returnBase] });
+      for (const returnUrl of [`${returnBase}?who=${name}`, undefined]) {
+        const userId = `${name}-${returnUrl ? 'redirect' : 'json'}`;
+        const link = await request(server)
+          .post('/api/auth/tiktok/connect-links')
+          .set('X-API-Key', apiKey)
+          .send({ userId, returnUrl })
+          .expect(201);
+        const start = await request(server)
+          .get(gatewayPath((link.body as { url: string }).url))
+          .expect(302);
+        const cookie = (start.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+        const authorize = new URL(start.headers.location as string);
+        authorize.searchParams.set('sandbox_account', account);
+        authorize.searchParams.set('sandbox_decision', 'approve');
+        const consent = await fetch(authorize, { redirect: 'manual' });
+        browsers.push({ userId, account, returnUrl, cookie, callback: consent.headers.get('location') as string });
+      }
+    }
+
+    // TikTok holds every token exchange, so all callbacks wait on it together and finish together.
+    await t.control.setTokenDelay(1000);
+    const answers = await Promise.all(
+      browsers.map((b) =>
+        request(server)
+          .get(gatewayPath(b.callback))
+          .set('Cookie', b.cookie)
+          .timeout(10_000)
+          .then(
+            (r) =>
+              r.status === 302
+                ? { location: r.headers.location as string }
+                : { status: r.status, body: r.body as unknown },
+            (error: Error) => ({ noAnswer: error.message }),
+          ),
+      ),
+    );
+    await t.control.setTokenDelay(0);
+
+    expect(answers).toEqual(
+      browsers.map((b) =>
+        b.returnUrl
+          ? { location: `${b.returnUrl}&tiktok=connected` }
+          : { status: 200, body: { connected: true, userId: b.userId, openId: SANDBOX_ACCOUNTS[b.account].openId } },
+      ),
+    );
   });
 });
 

@@ -76,6 +76,18 @@ describe(SandboxControl.name, () => {
     await h.control.setLatency(0);
   });
 
+  it('should hold only the token endpoint by the token delay, still judging the request', async () => {
+    await h.control.setTokenDelay(1500);
+    const token = fetch(`${h.base}/v2/oauth/token/`, { method: 'POST', signal: AbortSignal.timeout(200) });
+    await expect(token).rejects.toThrow();
+    const info = await fetch(`${h.base}/v2/user/info/?fields=open_id`, { signal: AbortSignal.timeout(2000) });
+    expect(info.status).toBe(401);
+    await h.control.setTokenDelay(50);
+    const refused = await fetch(`${h.base}/v2/oauth/token/`, { method: 'POST' });
+    expect((await refused.json()) as unknown).toMatchObject({ error: 'invalid_request' });
+    await h.control.setTokenDelay(0);
+  });
+
   it('should remove an authorization as if the user disconnected in the app', async () => {
     const tokens = await connect(h.base);
     expect(await h.control.removeAuthorization(tokens.open_id)).toEqual({ revoked: 1 });

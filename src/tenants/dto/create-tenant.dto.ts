@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUrl, Length } from 'class-validator';
+import { IsRegisteredReturnUrls } from './return-urls.validator';
 
 const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
@@ -8,11 +9,14 @@ export class CreateTenantDto {
   @Length(1, 200)
   name: string;
 
-  /** URL prefixes the connect flow may send browsers back to; a connect link's returnUrl must start with one. */
+  /**
+   * Where the connect flow may send browsers back: absolute http(s) URLs (origin and path, no user info, query or
+   * fragment). A connect link's returnUrl must have the same origin as one of them and a path under its path.
+   */
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
-  @IsUrl(HTTP_URL, { each: true })
+  @IsRegisteredReturnUrls()
   returnUrls?: string[];
 
   /**

@@ -8,7 +8,7 @@ export class CreateConnectLinkDto {
   @Matches(USER_ID_PATTERN, { message: USER_ID_MESSAGE })
   userId: string;
 
-  /** Where the browser goes afterwards; must start with one of the tenant's returnUrls. */
+  /** Where the browser goes afterwards: the origin of one of the tenant's returnUrls and a path under its path. */
   @IsOptional()
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   returnUrl?: string;

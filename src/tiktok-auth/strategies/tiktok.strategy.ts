@@ -22,9 +22,10 @@ export interface ConnectedUser {
 type Callback = (error: unknown, ...results: unknown[]) => void;
 
 /**
- * TikTok Login Kit on passport-oauth2 (LESSONS.md #9): `client_key` instead of `client_id`, comma-separated scopes,
- * a PKCE challenge in TikTok's hex encoding by default (tiktok-api.md §2), a database-backed state store bound to the
- * browser, and token/profile calls through TikTokApiClient (which judges TikTok's answers by their body).
+ * TikTok Login Kit on passport-oauth2 (https://developers.tiktok.com/doc/login-kit-web): `client_key` instead of
+ * `client_id`, comma-separated scopes, a PKCE challenge in TikTok's hex encoding by default
+ * (https://developers.tiktok.com/doc/login-kit-desktop), a database-backed state store bound to the browser, and
+ * token/profile calls through TikTokApiClient (which judges TikTok's answers by their body).
  */
 @Injectable()
 export class TikTokStrategy extends PassportStrategy(OAuth2Strategy, 'tiktok', 6) {
@@ -104,7 +105,7 @@ export class TikTokStrategy extends PassportStrategy(OAuth2Strategy, 'tiktok', 6
     }
   }
 
-  /** tiktok-api.md §1.1: client_key, comma-separated scope, response_type, redirect_uri, state, S256 challenge. */
+  /** Login Kit's authorize parameters: client_key, comma-separated scope, response_type, redirect_uri, state, S256. */
   private authorizeUrl(state: string, challenge: string): string {
     const tiktok = this.config.get('tiktok', { infer: true });
     const url = new URL(tiktok.authUrl);
