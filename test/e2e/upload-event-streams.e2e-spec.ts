@@ -2,6 +2,7 @@ import { get, IncomingHttpHeaders } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MikroORM } from '@mikro-orm/core';
 import request from 'supertest';
 import { connectUser } from '../support/connect-flow';
 import { ADMIN_KEY, createTenant, startTestApp, TestApp } from '../support/test-app';
@@ -38,6 +39,7 @@ describe(`Upload event streams on ${usingPostgres ? 'PostgreSQL' : 'SQLite'}`, (
   let base: string;
   let tenant: { id: string; apiKey: string };
   let uploadId: string;
+  let others: string[];
   let closed = false;
 
   beforeAll(async () => {
@@ -50,11 +52,17 @@ describe(`Upload event streams on ${usingPostgres ? 'PostgreSQL' : 'SQLite'}`, (
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     tenant = await createTenant(t.app);
     await connectUser(t.app.getHttpServer(), tenant.apiKey, 'streamer');
-    const accepted = await postVideo(t.app.getHttpServer(), tenant.apiKey, join(FIXTURES, 'h264.mp4'), {
-      userId: 'streamer',
-    }).expect(202);
-    uploadId = (accepted.body as UploadBody).id;
-    await waitForUpload(t.app.getHttpServer(), tenant.apiKey, uploadId, (u) => u.status === 'processing');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const accepted = await postVideo(t.app.getHttpServer(), tenant.apiKey, join(FIXTURES, 'h264.mp4'), {
+        userId: 'streamer',
+      }).expect(202);
+      ids.push((accepted.body as UploadBody).id);
+    }
+    for (const id of ids) {
+      await waitForUpload(t.app.getHttpServer(), tenant.apiKey, id, (u) => u.status === 'processing');
+    }
+    [uploadId, ...others] = ids;
   });
   afterAll(async () => {
     if (!closed) await t.close();
@@ -155,6 +163,42 @@ describe(`Upload event streams on ${usingPostgres ? 'PostgreSQL' : 'SQLite'}`, (
     const reopened = await openStream(key.apiKey);
     expect(reopened.status).toBe(401);
     await reopened.ended;
+  });
+
+  it('should read the uploads of all open streams in one query per tick, not one query per stream', async () => {
+    const [keyA, keyB] = [await newKey(), await newKey()];
+    const streams = [
+      await openWhenFree(keyA.apiKey),
+      await openStream(keyA.apiKey, others[0]),
+      await openStream(keyB.apiKey, others[1]),
+    ];
+    expect(streams.map((stream) => stream.status)).toEqual([200, 200, 200]);
+    const closeAll = () => Promise.all(streams.map((stream) => (stream.close(), stream.ended)));
+    // The SQL MikroORM runs from now on, as the app logs it (parameters inlined). Through the configuration: every
+    // fork re-applies its debug setting to the logger.
+    const config = t.app.get(MikroORM).config;
+    const from = t.logs().length;
+    config.set('debug', ['query']);
+    try {
+      await sleep(2_000);
+    } finally {
+      config.set('debug', false);
+    }
+    const q = '[`"\\\\]*'; // identifier quotes as the log writes them (escaped inside its JSON lines)
+    const uploadReads = t
+      .logs()
+      .slice(from)
+      .split('\n')
+      .filter((line) => new RegExp(`select .* from ${q}upload${q} `).test(line));
+    // A stream's own read of its upload names the caller's tenant (the worker's reads by id do not).
+    const byStream = uploadReads.filter((line) => new RegExp(`${q}tenant_id${q} = `).test(line));
+    // The shared read names the three watched uploads at once.
+    const forAll = uploadReads.filter(
+      (line) => new RegExp(`${q}id${q} in \\(([^)]*)\\)`).exec(line)?.[1].split(',').length === 3,
+    );
+    await closeAll();
+    expect(byStream).toEqual([]);
+    expect(forAll.length).toBeGreaterThan(0);
   });
 
   it('should end open streams cleanly when the application shuts down', async () => {
