@@ -21,7 +21,7 @@ interface EventStream {
   caller: AuthenticatedTenant;
   uploadId: string;
   subscriber: Subscriber<MessageEvent>;
-  /** What was last sent; undefined until the stream's first read has answered. */
+  /** What was last sent. */
   lastStamp?: string;
 }
 
@@ -49,15 +49,27 @@ export class UploadEventHub implements OnModuleDestroy {
     this.limits = config.getOrThrow('eventStreams', { infer: true });
   }
 
-  /** The upload on every change, closing after a final state; another tenant's upload is not found. */
-  open(caller: AuthenticatedTenant, uploadId: string): Observable<MessageEvent> {
+  /**
+   * The upload on every change, closing after a final state; another tenant's upload is not found. Refusals and the
+   * first read happen before the stream is handed over: once subscribed, the response's headers go out on the next
+   * turn of the event loop, and after that no status can be answered.
+   */
+  async open(caller: AuthenticatedTenant, uploadId: string): Promise<Observable<MessageEvent>> {
+    const early = this.refusal(caller);
+    if (early) throw early;
+    const upload = await this.em
+      .fork()
+      .findOne(Upload, { id: uploadId, tenant: caller.tenantId }, { disableIdentityMap: true });
+    if (!upload) throw new NotFoundError('No upload with this id.');
     return new Observable<MessageEvent>((subscriber) => {
-      // Refused before anything is written, so the exception filter answers with the error body and status.
+      // Counted only once subscribed (a client gone before then never subscribes), so checked again here: other
+      // streams may have opened meanwhile. An error raised now still reaches the exception filter.
       const refusal = this.refusal(caller);
       if (refusal) return subscriber.error(refusal);
       const stream: EventStream = { caller, uploadId, subscriber };
       this.add(stream);
-      void this.start(stream);
+      this.deliver(stream, upload);
+      this.schedule();
       return () => this.remove(stream);
     });
   }
@@ -103,20 +115,6 @@ export class UploadEventHub implements OnModuleDestroy {
     eventStreamsOpen.dec();
   }
 
-  /** The first event comes at once, from the stream's own read (which also answers 404 for an unknown id). */
-  private async start(stream: EventStream): Promise<void> {
-    try {
-      const upload = await this.em
-        .fork()
-        .findOne(Upload, { id: stream.uploadId, tenant: stream.caller.tenantId }, { disableIdentityMap: true });
-      if (!upload) return stream.subscriber.error(new NotFoundError('No upload with this id.'));
-      this.deliver(stream, upload);
-      this.schedule();
-    } catch (error) {
-      stream.subscriber.error(error);
-    }
-  }
-
   private schedule(): void {
     if (this.timer || this.running || this.closed || this.streams.size === 0) return;
     this.timer = setTimeout(() => {
@@ -129,8 +127,8 @@ export class UploadEventHub implements OnModuleDestroy {
   }
 
   private async tick(): Promise<void> {
-    // Only streams whose first read finished before this query: the rows read now are at least as new as theirs.
-    const ready = [...this.streams].filter((stream) => stream.lastStamp !== undefined);
+    // The streams open before this query: the rows read now are at least as new as what each has sent.
+    const ready = [...this.streams];
     if (ready.length === 0) return;
     try {
       const ids = [...new Set(ready.map((stream) => stream.uploadId))];

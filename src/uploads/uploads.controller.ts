@@ -132,7 +132,7 @@ export class UploadsController {
   streamUploadEvents(
     @CurrentTenant() caller: AuthenticatedTenant,
     @Param('id', new ParseUUIDPipe()) id: string,
-  ): Observable<MessageEvent> {
+  ): Promise<Observable<MessageEvent>> {
     return this.uploads.streamUpload(caller, id);
   }
 

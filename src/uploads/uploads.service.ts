@@ -92,7 +92,7 @@ export class UploadsService {
   }
 
   /** Server-sent events: the upload on every change, closing after a final state (see UploadEventHub). */
-  streamUpload(caller: AuthenticatedTenant, id: string): Observable<MessageEvent> {
+  streamUpload(caller: AuthenticatedTenant, id: string): Promise<Observable<MessageEvent>> {
     return this.events.open(caller, id);
   }
 
