@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   const sandbox = config.tiktok.mode === 'sandbox' ? await startSandbox(config) : undefined;
   const app = await createApp(config);
   if (demoApiKey) await app.get(TenantsService).ensureDemoTenant(demoApiKey, [`${config.app.publicUrl}/console`]);
-  await app.listen(config.app.port);
+  // Without HOST, Node binds every interface (as before); HOST=127.0.0.1 keeps the service, admin API included, local.
+  if (config.app.host) await app.listen(config.app.port, config.app.host);
+  else await app.listen(config.app.port);
   process.once('SIGTERM', () => void sandbox?.stop());
 
   const lines = [`tiktok-gateway listening on ${config.app.publicUrl}`, `Swagger UI: ${config.app.publicUrl}/docs`];

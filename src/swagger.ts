@@ -17,7 +17,8 @@ export function setUpSwagger(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
+    // A key typed into the page lives as long as the page: never written to the browser's storage.
+    swaggerOptions: { persistAuthorization: false },
   });
   return document;
 }

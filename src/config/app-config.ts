@@ -2,6 +2,10 @@
 export interface AppConfig {
   app: {
     port: number;
+    /** Address the HTTP server binds; unset binds all interfaces. */
+    host?: string;
+    /** Express's `trust proxy` value; unset trusts no X-Forwarded-For. */
+    trustProxy?: boolean | number | string;
     publicUrl: string;
     adminApiKey: string;
     logLevel: string;
@@ -37,6 +41,10 @@ export interface AppConfig {
     apiPerMinute: number;
     uploadsPerMinute: number;
     publicPerMinute: number;
+    webhooksPerMinute: number;
+    /** Wrong API or admin keys one source address may send per window before it gets 429. */
+    authFailuresPerWindow: number;
+    authFailureWindowSeconds: number;
   };
   malwareScan: {
     mode: 'off' | 'clamav';
@@ -54,6 +62,14 @@ export interface AppConfig {
     /** Open upload event streams per API key, and in all, on one instance. */
     perKey: number;
     max: number;
+  };
+  uploadIntake: {
+    /** Multipart uploads one API key may have in progress at once (429 beyond). */
+    maxConcurrentPerKey: number;
+    /** Multipart uploads in progress at once on this instance (503 beyond). */
+    maxConcurrent: number;
+    /** Free bytes the spool's file system must keep after the declared body (503 below). */
+    minFreeBytes: number;
   };
 }
 

@@ -37,7 +37,14 @@ describe(loadConfig.name, () => {
       pkceEncoding: 'hex',
     });
     expect(config.uploads).toEqual({ spoolDir: 'data/spool', maxBytes: 4294967296, chunkBytes: 10000000 });
-    expect(config.rateLimits).toEqual({ apiPerMinute: 600, uploadsPerMinute: 30, publicPerMinute: 120 });
+    expect(config.rateLimits).toEqual({
+      apiPerMinute: 600,
+      uploadsPerMinute: 30,
+      publicPerMinute: 120,
+      webhooksPerMinute: 600,
+      authFailuresPerWindow: 20,
+      authFailureWindowSeconds: 300,
+    });
     expect(config.redis.url).toBeUndefined();
   });
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 // TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
 import { parseKeyRing } from '../tokens/token-cipher';
@@ -29,6 +30,7 @@ export function loadConfig(env: Env): AppConfig {
   const config: AppConfig = {
     app: {
       port,
+      ...edgeConfig(read, problems),
       publicUrl,
       adminApiKey: read.secret('ADMIN_API_KEY', live, 24),
       logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -61,6 +63,9 @@ export function loadConfig(env: Env): AppConfig {
       apiPerMinute: read.integer('RATE_LIMIT_API_PER_MINUTE', 600, 1, 1_000_000),
       uploadsPerMinute: read.integer('RATE_LIMIT_UPLOADS_PER_MINUTE', 30, 1, 1_000_000),
       publicPerMinute: read.integer('RATE_LIMIT_PUBLIC_PER_MINUTE', 120, 1, 1_000_000),
+      webhooksPerMinute: read.integer('RATE_LIMIT_WEBHOOKS_PER_MINUTE', 600, 1, 1_000_000),
+      authFailuresPerWindow: read.integer('AUTH_FAILURES_PER_WINDOW', 20, 1, 1_000_000),
+      authFailureWindowSeconds: read.integer('AUTH_FAILURE_WINDOW_SECONDS', 300, 1, 86_400),
     },
     malwareScan: malwareScanConfig(read, problems),
     tenantWebhooks: { allow: webhookAllowList(read, problems) },
@@ -68,6 +73,7 @@ export function loadConfig(env: Env): AppConfig {
       perKey: read.integer('EVENT_STREAMS_PER_KEY', 20, 1, 100_000),
       max: read.integer('EVENT_STREAMS_MAX', 500, 1, 1_000_000),
     },
+    uploadIntake: uploadIntakeConfig(read),
   };
   // In sandbox mode the TikTok URLs point at the built-in emulator unless set explicitly.
   config.tiktok.authUrl ||= `http://localhost:${sandboxPort}/v2/auth/authorize/`;
@@ -109,6 +115,50 @@ function webhookAllowList(read: EnvReader, problems: string[]): string[] {
   const parsed = parseWebhookAllowList(read.optionalString('TENANT_WEBHOOK_ALLOW'));
   problems.push(...parsed.problems.map((problem) => `TENANT_WEBHOOK_ALLOW: ${problem}`));
   return parsed.entries;
+}
+
+/** Caps on multipart intakes being received at once, and the disk the spool must keep free. */
+function uploadIntakeConfig(read: EnvReader): AppConfig['uploadIntake'] {
+  return {
+    maxConcurrentPerKey: read.integer('UPLOAD_MAX_CONCURRENT_PER_KEY', 4, 1, 100_000),
+    maxConcurrent: read.integer('UPLOAD_MAX_CONCURRENT', 16, 1, 100_000),
+    minFreeBytes: read.integer('UPLOAD_MIN_FREE_BYTES', 1_073_741_824, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/** HOST and TRUST_PROXY: where the server listens and which proxies' X-Forwarded-For it believes. */
+function edgeConfig(read: EnvReader, problems: string[]): Pick<AppConfig['app'], 'host' | 'trustProxy'> {
+  const host = read.optionalString('HOST');
+  if (host !== undefined && !isIP(host) && !HOST_NAME.test(host)) {
+    problems.push(`HOST: must be an IP address or a host name (e.g. 127.0.0.1 or ::), got "${host}"`);
+  }
+  return { host, trustProxy: trustProxyValue(read.optionalString('TRUST_PROXY'), problems) };
+}
+
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Express's `trust proxy` forms: true/false, a hop count, or addresses, CIDR ranges and Express's names. */
+function trustProxyValue(value: string | undefined, problems: string[]): boolean | number | string | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  const items = value.split(',').map((item) => item.trim());
+  const bad = items.filter((item) => !TRUST_PROXY_NAMES.includes(item) && !isAddressOrRange(item));
+  if (bad.length > 0) {
+    problems.push(
+      `TRUST_PROXY: must be true, a hop count, or comma-separated addresses, CIDR ranges or ${TRUST_PROXY_NAMES.join('/')}; not "${bad.join(', ')}"`,
+    );
+  }
+  return items.join(',');
+}
+
+function isAddressOrRange(item: string): boolean {
+  const [address, prefix, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 class EnvReader {

@@ -34,7 +34,7 @@ function loadOrCreate(file: string): SandboxSecrets {
     tokenEncryptionKeys: generateKeyRingEntry('sandbox1'),
     demoApiKey: generateApiKey().key,
   };
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // data/ also holds the database and the spool
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   chmodSync(file, 0o600);
   return secrets;

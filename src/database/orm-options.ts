@@ -1,10 +1,10 @@
 import { Options } from '@mikro-orm/core';
 import { Logger } from '@nestjs/common';
 import { Migrator } from '@mikro-orm/migrations';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { prepareSqliteFile, sqliteFileOf } from './sqlite-files';
 
 /** MikroORM options for the app and the CLI alike; migrations are kept per database platform. */
 export function buildOrmOptions(db: AppConfig['db']): Options {
@@ -35,7 +35,7 @@ export function buildOrmOptions(db: AppConfig['db']): Options {
     };
   }
   const file = db.url.slice('sqlite:'.length);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (sqliteFileOf(db)) prepareSqliteFile(file);
   return { ...common, driver: loadLibSqlDriver(), dbName: file };
 }
 

@@ -95,7 +95,15 @@ export class UploadsController {
     type: ErrorResponse,
     description: 'video_rejected: details name the rule and the measured value',
   })
-  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'rate_limited (per API key and user)' })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponse,
+    description: 'rate_limited (per API key and user, or too many uploads of the key at once), with Retry-After',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponse,
+    description:
+      'service_unavailable: too many uploads at once on the instance, or too little free disk; with Retry-After',
+  })
   createUpload(
     @CurrentTenant() caller: AuthenticatedTenant,
     @Req() req: Request,

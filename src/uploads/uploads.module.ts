@@ -3,8 +3,12 @@ import { Module } from '@nestjs/common';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { InitBudget } from './init-budget';
+import { IntakeLimits } from './intake-limits';
 import { PublishInitService } from './publish-init.service';
 import { UploadEventHub } from './upload-event-hub';
+import { ActiveSpoolFiles } from './spool-files';
+import { SpoolSweepJob } from './spool-sweep.job';
+import { SpoolSweeper } from './spool-sweeper';
 import { StatusPoller } from './status-poller';
 import { UploadIntakeService } from './upload-intake.service';
 import { UploadStateService } from './upload-state.service';
@@ -27,6 +31,10 @@ import { UploadsService } from './uploads.service';
     StatusPoller,
     InitBudget,
     UploadWorker,
+    IntakeLimits,
+    ActiveSpoolFiles,
+    SpoolSweeper,
+    SpoolSweepJob,
   ],
   exports: [UploadStateService],
 })

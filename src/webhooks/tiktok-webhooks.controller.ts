@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs
 import { Request } from 'express';
 import { Public } from '../common/auth/auth.decorators';
 import { ErrorResponse } from '../common/http/error.response';
+import { WebhookRateLimit } from '../rate-limits/rate-limit.guard';
 import { TikTokWebhookInbox, WebhookReceivedResponse } from './tiktok-webhook-inbox.service';
 
 @ApiTags('tiktok')
@@ -13,6 +14,7 @@ export class TikTokWebhooksController {
   /** TikTok's webhooks (tiktok-api.md §10): 200 once stored; the event is applied right after. */
   @Post()
   @Public()
+  @WebhookRateLimit()
   @HttpCode(200)
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'Not a webhook envelope, or for another client_key.' })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'TikTok-Signature missing, wrong or stale.' })

@@ -68,6 +68,16 @@ export class GatewayProcess {
     return gateway;
   }
 
+  /** The process id (tests read /proc/<pid>/fd to find descriptors left open). */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  /** Whether the process is still running. */
+  isRunning(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Everything the process wrote to stdout and stderr. */
   logs(): string {
     return this.output;
