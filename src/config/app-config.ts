@@ -64,6 +64,15 @@ export interface AppConfig {
     socketPath?: string;
     timeoutSeconds: number;
   };
+  tenantWebhooks: {
+    /** TENANT_WEBHOOK_ALLOW, normalised: host names, IP addresses and CIDR ranges. */
+    allow: string[];
+  };
+  eventStreams: {
+    /** Open upload event streams per API key, and in all, on one instance. */
+    perKey: number;
+    max: number;
+  };
   uploadIntake: {
     /** Multipart uploads one API key may have in progress at once (429 beyond). */
     maxConcurrentPerKey: number;

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 // TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
 import { parseKeyRing } from '../tokens/token-cipher';
+import { parseWebhookAllowList } from '../common/net/webhook-target-policy';
 import { AppConfig, Env } from './app-config';
 
 /** The placeholders .env.example ships with; live mode refuses them. */
@@ -76,6 +77,11 @@ export function loadConfig(env: Env): AppConfig {
       authFailureWindowSeconds: read.integer('AUTH_FAILURE_WINDOW_SECONDS', 300, 1, 86_400),
     },
     malwareScan: malwareScanConfig(read, problems),
+    tenantWebhooks: { allow: webhookAllowList(read, problems) },
+    eventStreams: {
+      perKey: read.integer('EVENT_STREAMS_PER_KEY', 20, 1, 100_000),
+      max: read.integer('EVENT_STREAMS_MAX', 500, 1, 1_000_000),
+    },
     uploadIntake: uploadIntakeConfig(read),
     storage: storageConfig(read, problems),
   };
@@ -122,6 +128,13 @@ function malwareScanConfig(read: EnvReader, problems: string[]): AppConfig['malw
     problems.push('CLAMAV_SOCKET: set either CLAMAV_HOST or CLAMAV_SOCKET, not both');
   }
   return config;
+}
+
+/** Hosts, addresses and ranges tenant webhooks may reach although they are not public (see WebhookTargetPolicy). */
+function webhookAllowList(read: EnvReader, problems: string[]): string[] {
+  const parsed = parseWebhookAllowList(read.optionalString('TENANT_WEBHOOK_ALLOW'));
+  problems.push(...parsed.problems.map((problem) => `TENANT_WEBHOOK_ALLOW: ${problem}`));
+  return parsed.entries;
 }
 
 /** Caps on multipart intakes being received at once, and the disk the spool must keep free. */

@@ -142,10 +142,12 @@ export class UploadsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: `text/event-stream of ${getSchemaPath(UploadResponse)} objects (event "upload")` })
   @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'rate_limited: too many open streams for this key' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'service_unavailable: too many open streams' })
   streamUploadEvents(
     @CurrentTenant() caller: AuthenticatedTenant,
     @Param('id', new ParseUUIDPipe()) id: string,
-  ): Observable<MessageEvent> {
+  ): Promise<Observable<MessageEvent>> {
     return this.uploads.streamUpload(caller, id);
   }
 

@@ -6,6 +6,7 @@ import { TokensModule } from '../tokens/tokens.module';
 import { InitBudget } from './init-budget';
 import { IntakeLimits } from './intake-limits';
 import { PublishInitService } from './publish-init.service';
+import { UploadEventHub } from './upload-event-hub';
 import { ActiveSpoolFiles } from './spool-files';
 import { SpoolSweepJob } from './spool-sweep.job';
 import { SpoolSweeper } from './spool-sweeper';
@@ -25,6 +26,7 @@ import { UploadsService } from './uploads.service';
   providers: [
     UploadIntakeService,
     UploadsService,
+    UploadEventHub,
     UploadStateService,
     UploadTransferService,
     PublishInitService,
