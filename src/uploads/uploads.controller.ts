@@ -34,7 +34,7 @@ import {
 import { Request } from 'express';
 import { Observable } from 'rxjs';
 import { ApiKeyAuth, CurrentTenant, IdempotencyKeyHeader } from '../common/auth/auth.decorators';
-import { EndsOnShutdown, RefusedWhileShuttingDown } from '../common/lifecycle/shutdown-guards';
+import { RefusedWhileShuttingDown } from '../common/lifecycle/shutdown-guards';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { ErrorResponse } from '../common/http/error.response';
 import { TikTokCreatorInfo } from '../tiktok-api/tiktok-api.models';
@@ -138,7 +138,6 @@ export class UploadsController {
 
   /** Server-sent events: the upload object on every change; the stream ends after a final state. */
   @Sse('uploads/:id/events')
-  @EndsOnShutdown()
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: `text/event-stream of ${getSchemaPath(UploadResponse)} objects (event "upload")` })
   @ApiNotFoundResponse({ type: ErrorResponse })
