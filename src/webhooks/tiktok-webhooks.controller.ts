@@ -1,9 +1,10 @@
 import { Controller, Headers, HttpCode, Post, RawBodyRequest, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { Public } from '../common/auth/auth.decorators';
-import { ErrorResponse } from '../common/http/error.response';
-import { TikTokWebhookInbox, WebhookReceivedResponse } from './tiktok-webhook-inbox.service';
+import { ApiErrorResponse, ApiRateLimitedResponse } from '../common/http/api-errors';
+import { TIKTOK_WEBHOOK_BODY, WebhookReceivedResponse } from './dto/webhook-received.response';
+import { TikTokWebhookInbox } from './tiktok-webhook-inbox.service';
 
 @ApiTags('tiktok')
 @Controller('api/tiktok/webhooks')
@@ -14,8 +15,12 @@ export class TikTokWebhooksController {
   @Post()
   @Public()
   @HttpCode(200)
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Not a webhook envelope, or for another client_key.' })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'TikTok-Signature missing, wrong or stale.' })
+  @ApiOperation({ requestBody: TIKTOK_WEBHOOK_BODY })
+  @ApiHeader({ name: 'TikTok-Signature', required: true, description: '`t=<unix>,s=<hex HMAC-SHA256>` over `t.body`' })
+  @ApiOkResponse({ type: WebhookReceivedResponse })
+  @ApiErrorResponse(400, ['validation_failed'], 'Not a webhook envelope, or for another client_key')
+  @ApiErrorResponse(401, ['unauthorized'], 'TikTok-Signature missing, wrong or stale')
+  @ApiRateLimitedResponse('Too many requests from this client IP')
   receiveTikTokWebhook(
     @Req() request: RawBodyRequest<Request>,
     @Headers('tiktok-signature') signature: string | undefined,
