@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminAuth } from '../common/auth/auth.decorators';
-import { ApiErrorResponse, ApiValidationFailedResponse } from '../common/http/api-errors';
+import { ApiErrorResponse, ApiJsonBodyOnlyResponse, ApiValidationFailedResponse } from '../common/http/api-errors';
 import { uuidParam } from '../common/http/uuid-param.pipe';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import {
@@ -23,6 +23,7 @@ export class AdminController {
   /** Creates a tenant with its first API key and webhook secret (both shown only here). */
   @Post('tenants')
   @ApiCreatedResponse({ type: CreatedTenantResponse })
+  @ApiJsonBodyOnlyResponse()
   @ApiValidationFailedResponse()
   createTenant(@Body() dto: CreateTenantDto): Promise<CreatedTenantResponse> {
     return this.tenants.createTenant(dto);

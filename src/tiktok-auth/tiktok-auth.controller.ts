@@ -4,7 +4,12 @@ import { Request, Response } from 'express';
 import { ApiKeyAuth, CurrentTenant, Public } from '../common/auth/auth.decorators';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { Clock } from '../common/clock';
-import { ApiErrorResponse, ApiRateLimitedResponse, ApiValidationFailedResponse } from '../common/http/api-errors';
+import {
+  ApiErrorResponse,
+  ApiJsonBodyOnlyResponse,
+  ApiRateLimitedResponse,
+  ApiValidationFailedResponse,
+} from '../common/http/api-errors';
 import { ConnectFlowErrorFilter } from './connect-flow-error.filter';
 import { ConnectFlowService } from './connect-flow.service';
 import { ConnectedResponse, ConnectLinkResponse } from './dto/connect-link.response';
@@ -29,6 +34,7 @@ export class TikTokAuthController {
   @Post('connect-links')
   @ApiKeyAuth()
   @ApiCreatedResponse({ type: ConnectLinkResponse })
+  @ApiJsonBodyOnlyResponse()
   @ApiValidationFailedResponse("userId is malformed, or returnUrl is not under one of the tenant's returnUrls")
   createConnectLink(
     @CurrentTenant() caller: AuthenticatedTenant,

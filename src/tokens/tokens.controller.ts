@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentTenant } from '../common/auth/auth.decorators';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
-import { ApiValidationFailedResponse } from '../common/http/api-errors';
+import { ApiJsonBodyOnlyResponse, ApiValidationFailedResponse } from '../common/http/api-errors';
 import { ConnectionStatusResponse, DisconnectResponse } from './dto/connection-status.response';
 import { DisconnectDto, UserIdQuery } from './dto/user-id.dto';
 import { TokensService } from './tokens.service';
@@ -28,6 +28,7 @@ export class TokensController {
   @Post('disconnect')
   @HttpCode(200)
   @ApiOkResponse({ type: DisconnectResponse })
+  @ApiJsonBodyOnlyResponse()
   disconnect(@CurrentTenant() caller: AuthenticatedTenant, @Body() dto: DisconnectDto): Promise<DisconnectResponse> {
     return this.tokens.disconnect(caller, dto.userId);
   }

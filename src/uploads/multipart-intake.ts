@@ -70,10 +70,28 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
 
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(new ValidationFailedError(`Field ${name} is too long.`));
+      if (name === FILE_FIELD) {
+        return fail(
+          new ValidationFailedError(
+            `The field "${FILE_FIELD}" arrived as text; send the video as a file part (with a filename).`,
+            {
+              field: FILE_FIELD,
+            },
+          ),
+        );
+      }
       fields[name] = value;
     });
     parser.on('file', (name, stream) => {
-      if (name !== FILE_FIELD || spooling) {
+      if (name !== FILE_FIELD) {
+        stream.resume();
+        return fail(
+          new ValidationFailedError(`The file came in the field "${name}"; send it in the field "${FILE_FIELD}".`, {
+            field: name,
+          }),
+        );
+      }
+      if (spooling) {
         stream.resume();
         return fail(new ValidationFailedError(`Send exactly one file, in the field "${FILE_FIELD}".`));
       }

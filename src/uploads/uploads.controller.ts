@@ -11,6 +11,7 @@ import { Request } from 'express';
 import { Observable } from 'rxjs';
 import { ApiKeyAuth, CurrentTenant, IdempotencyKey, IdempotencyKeyHeader } from '../common/auth/auth.decorators';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
+import { AcceptsBodies } from '../common/http/content-type.guard';
 import { ApiErrorResponse, ApiRateLimitedResponse, ApiValidationFailedResponse } from '../common/http/api-errors';
 import { uuidParam } from '../common/http/uuid-param.pipe';
 import { TikTokCreatorInfo } from '../tiktok-api/tiktok-api.models';
@@ -62,6 +63,10 @@ export class UploadsController {
   @Post('upload')
   @HttpCode(202)
   @IdempotencyKeyHeader()
+  @AcceptsBodies(
+    ['multipart/form-data', 'application/json'],
+    'Send multipart/form-data (the fields, then the file in "video"), or application/json with videoUrl.',
+  )
   @ApiOperation({ requestBody: UPLOAD_REQUEST_BODY })
   @ApiAcceptedResponse({ type: UploadResponse, description: 'Accepted; follow it with getUpload or its events' })
   @ApiErrorResponse(403, ['forbidden'], 'The user did not grant the scope this mode needs')

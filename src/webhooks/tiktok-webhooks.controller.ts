@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, Post, RawBodyRequest, Req } from '@nestj
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Request } from 'express';
 import { Public } from '../common/auth/auth.decorators';
-import { ApiErrorResponse, ApiRateLimitedResponse } from '../common/http/api-errors';
+import { ApiErrorResponse, ApiJsonBodyOnlyResponse, ApiRateLimitedResponse } from '../common/http/api-errors';
 import { TIKTOK_WEBHOOK_BODY, WebhookReceivedResponse } from './dto/webhook-received.response';
 import { TikTokWebhookInbox } from './tiktok-webhook-inbox.service';
 
@@ -18,6 +18,7 @@ export class TikTokWebhooksController {
   @ApiOperation({ requestBody: TIKTOK_WEBHOOK_BODY })
   @ApiHeader({ name: 'TikTok-Signature', required: true, description: '`t=<unix>,s=<hex HMAC-SHA256>` over `t.body`' })
   @ApiOkResponse({ type: WebhookReceivedResponse })
+  @ApiJsonBodyOnlyResponse()
   @ApiErrorResponse(400, ['validation_failed'], 'Not a webhook envelope, or for another client_key')
   @ApiErrorResponse(401, ['unauthorized'], 'TikTok-Signature missing, wrong or stale')
   @ApiRateLimitedResponse('Too many requests from this client IP')

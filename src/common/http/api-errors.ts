@@ -76,3 +76,7 @@ export const ApiValidationFailedResponse = (description = 'A field is missing or
 
 /** The 429 of a rate-limited route, with Retry-After. */
 export const ApiRateLimitedResponse = (description: string) => ApiErrorResponse(429, ['rate_limited'], description);
+
+/** The 415 of a route that reads a JSON body (ContentTypeGuard). */
+export const ApiJsonBodyOnlyResponse = () =>
+  ApiErrorResponse(415, ['unsupported_media_type'], 'The body is not application/json');
