@@ -53,10 +53,7 @@ describe('Request mistakes', () => {
   });
 
   it('should name the order when the file comes before the fields', async () => {
-    const response = await upload()
-      .attach('video', video, 'clip.mp4')
-      .field('userId', 'alice')
-      .expect(400);
+    const response = await upload().attach('video', video, 'clip.mp4').field('userId', 'alice').expect(400);
     expect(response.body.error).toMatchObject({
       code: 'validation_failed',
       message:
