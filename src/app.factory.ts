@@ -5,6 +5,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { ContentTypeGuard } from './common/http/content-type.guard';
+import { QuietStartupLogger } from './common/logging/quiet-startup.logger';
 import { AppConfig } from './config/app-config';
 import { setUpSwagger } from './swagger';
 
@@ -14,7 +15,7 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
     bufferLogs: true,
     rawBody: true, // TikTok's webhook signature covers the exact bytes received
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.disable('x-powered-by');
   app.use(cookieParser());
   // After the key and rate-limit guards (APP_GUARD): an unknown caller learns nothing about body types.
