@@ -3,8 +3,10 @@ import { PRIVACY_LEVELS } from './dto/create-upload.dto';
 
 type RequestBody = NonNullable<ApiOperationOptions['requestBody']>;
 
-// No example and no default on the flags: a careless "Execute" in Swagger UI must not post a branded video.
-const flag = (description: string) => ({ type: 'boolean', description });
+// Swagger UI prefills a boolean with its example, else `true`: a careless "Execute" must not post a branded video.
+const flag = (description: string) => ({ type: 'boolean', example: false, description });
+// An empty example keeps Swagger UI from prefilling "string", which it would send as the caption.
+const text = (description: string) => ({ type: 'string', maxLength: 2200, example: '', description });
 
 /** The fields both forms share, in the order a form must send them (fields before the file). */
 const FIELDS = {
@@ -20,8 +22,8 @@ const FIELDS = {
     default: 'inbox',
     description: '`inbox` sends a draft to the TikTok inbox (video.upload); `direct` posts it (video.publish)',
   },
-  title: { type: 'string', maxLength: 2200, description: 'Caption (direct posts), hashtags and mentions included' },
-  description: { type: 'string', maxLength: 2200, description: 'Appended to the caption on a new line' },
+  title: text('Caption (direct posts), hashtags and mentions included'),
+  description: text('Appended to the caption on a new line'),
   privacyLevel: {
     type: 'string',
     enum: [...PRIVACY_LEVELS],

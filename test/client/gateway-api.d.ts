@@ -859,6 +859,30 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body is not application/json (code: unsupported_media_type) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send multipart/form-data (the fields, then the file in \"video\") or JSON with videoUrl.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "unsupported_media_type";
+                        };
+                    };
+                };
+            };
         };
     };
     createApiKey: {
@@ -1403,6 +1427,33 @@ export interface operations {
                     };
                 };
             };
+            /** @description The body is not application/json (code: unsupported_media_type) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send multipart/form-data (the fields, then the file in \"video\") or JSON with videoUrl.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "unsupported_media_type";
+                        };
+                    };
+                };
+            };
             /** @description Too many requests for this API key (code: rate_limited) */
             429: {
                 headers: {
@@ -1506,6 +1557,33 @@ export interface operations {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
                             code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The body is not application/json (code: unsupported_media_type) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send multipart/form-data (the fields, then the file in \"video\") or JSON with videoUrl.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "unsupported_media_type";
                         };
                     };
                 };
@@ -1983,28 +2061,52 @@ export interface operations {
                      * @enum {string}
                      */
                     mode?: "inbox" | "direct";
-                    /** @description Caption (direct posts), hashtags and mentions included */
+                    /**
+                     * @description Caption (direct posts), hashtags and mentions included
+                     * @example
+                     */
                     title?: string;
-                    /** @description Appended to the caption on a new line */
+                    /**
+                     * @description Appended to the caption on a new line
+                     * @example
+                     */
                     description?: string;
                     /**
                      * @description Required for direct: one of creator-info's privacyLevelOptions; never defaulted
                      * @enum {string}
                      */
                     privacyLevel?: "PUBLIC_TO_EVERYONE" | "MUTUAL_FOLLOW_FRIENDS" | "FOLLOWER_OF_CREATOR" | "SELF_ONLY";
-                    /** @description Turn comments off */
+                    /**
+                     * @description Turn comments off
+                     * @example false
+                     */
                     disableComment?: boolean;
-                    /** @description Turn duets off */
+                    /**
+                     * @description Turn duets off
+                     * @example false
+                     */
                     disableDuet?: boolean;
-                    /** @description Turn stitches off */
+                    /**
+                     * @description Turn stitches off
+                     * @example false
+                     */
                     disableStitch?: boolean;
                     /** @description The frame used as cover, in ms */
                     coverTimestampMs?: number;
-                    /** @description Paid partnership (a third-party brand); cannot be SELF_ONLY */
+                    /**
+                     * @description Paid partnership (a third-party brand); cannot be SELF_ONLY
+                     * @example false
+                     */
                     brandContent?: boolean;
-                    /** @description Promotes the creator's own business */
+                    /**
+                     * @description Promotes the creator's own business
+                     * @example false
+                     */
                     brandOrganic?: boolean;
-                    /** @description Labels the video as AI-generated */
+                    /**
+                     * @description Labels the video as AI-generated
+                     * @example false
+                     */
                     isAigc?: boolean;
                     /**
                      * Format: binary
@@ -2031,28 +2133,52 @@ export interface operations {
                      * @enum {string}
                      */
                     mode?: "inbox" | "direct";
-                    /** @description Caption (direct posts), hashtags and mentions included */
+                    /**
+                     * @description Caption (direct posts), hashtags and mentions included
+                     * @example
+                     */
                     title?: string;
-                    /** @description Appended to the caption on a new line */
+                    /**
+                     * @description Appended to the caption on a new line
+                     * @example
+                     */
                     description?: string;
                     /**
                      * @description Required for direct: one of creator-info's privacyLevelOptions; never defaulted
                      * @enum {string}
                      */
                     privacyLevel?: "PUBLIC_TO_EVERYONE" | "MUTUAL_FOLLOW_FRIENDS" | "FOLLOWER_OF_CREATOR" | "SELF_ONLY";
-                    /** @description Turn comments off */
+                    /**
+                     * @description Turn comments off
+                     * @example false
+                     */
                     disableComment?: boolean;
-                    /** @description Turn duets off */
+                    /**
+                     * @description Turn duets off
+                     * @example false
+                     */
                     disableDuet?: boolean;
-                    /** @description Turn stitches off */
+                    /**
+                     * @description Turn stitches off
+                     * @example false
+                     */
                     disableStitch?: boolean;
                     /** @description The frame used as cover, in ms */
                     coverTimestampMs?: number;
-                    /** @description Paid partnership (a third-party brand); cannot be SELF_ONLY */
+                    /**
+                     * @description Paid partnership (a third-party brand); cannot be SELF_ONLY
+                     * @example false
+                     */
                     brandContent?: boolean;
-                    /** @description Promotes the creator's own business */
+                    /**
+                     * @description Promotes the creator's own business
+                     * @example false
+                     */
                     brandOrganic?: boolean;
-                    /** @description Labels the video as AI-generated */
+                    /**
+                     * @description Labels the video as AI-generated
+                     * @example false
+                     */
                     isAigc?: boolean;
                     /**
                      * Format: uri
@@ -2997,6 +3123,33 @@ export interface operations {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
                             code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The body is not application/json (code: unsupported_media_type) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-public": components["headers"]["X-RateLimit-Limit-public"];
+                    "X-RateLimit-Remaining-public": components["headers"]["X-RateLimit-Remaining-public"];
+                    "X-RateLimit-Reset-public": components["headers"]["X-RateLimit-Reset-public"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send multipart/form-data (the fields, then the file in \"video\") or JSON with videoUrl.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "unsupported_media_type";
                         };
                     };
                 };

@@ -54,7 +54,7 @@ describe('The OpenAPI document', () => {
     expect(json.required).toEqual(['userId', 'videoUrl']);
     expect(json.properties?.video).toBeUndefined();
     for (const flag of ['brandContent', 'brandOrganic', 'isAigc']) {
-      expect(form.properties?.[flag]).not.toHaveProperty('example');
+      expect(form.properties?.[flag]).toMatchObject({ type: 'boolean', example: false });
       expect(form.properties?.[flag]).not.toHaveProperty('default');
     }
   });
