@@ -1,4 +1,5 @@
-// ESM-only packages Jest on Node 20 must transform (../shared/STACK.md, "Things that bite").
+// ESM-only packages, which Node.js loads with require() in production but Jest must transform to CommonJS: Jest's
+// own require(esm) needs vm.SourceTextModule, still behind --experimental-vm-modules on Node.js 24 and 26.
 const esmPackages = [
   'file-type',
   'strtok3',
@@ -6,7 +7,6 @@ const esmPackages = [
   '@tokenizer/inflate',
   'uint8array-extras',
   '@borewit/text-codec',
-  'lossless-json',
 ];
 
 /** @type {import('jest').Config} */
@@ -17,7 +17,9 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json', 'mjs'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join('|')})/)`],
+  // file-type exports only `import` and `module-sync` conditions, neither of which Jest's resolver tries.
   moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   testTimeout: 30000,
   maxWorkers: 2,

@@ -7,6 +7,7 @@ import { ClockModule } from './common/clock.module';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { ConsoleModule } from './console/console.module';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { LifecycleModule } from './common/lifecycle/lifecycle.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
@@ -39,6 +40,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, load: [() => config] }),
         LoggingModule.register(options.logDestination),
+        LifecycleModule,
         DatabaseModule.register(config.db),
         RedisModule,
         ClockModule,

@@ -1,3 +1,4 @@
+import './node-runtime.guard';
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
 import { loadEnvironmentOrExit } from './config/load-environment';
@@ -5,12 +6,15 @@ import { TenantsService } from './tenants/tenants.service';
 import { TikTokSandbox } from './tiktok-sandbox/tiktok-sandbox';
 
 async function main(): Promise<void> {
+  process.stdout.write(`tiktok-gateway on Node.js ${process.version} (${process.execPath})\n`);
   const { config, demoApiKey } = loadEnvironmentOrExit();
   // Only this file decides whether the emulator runs (STYLE.md §8); the product talks to it like to TikTok.
   const sandbox = config.tiktok.mode === 'sandbox' ? await startSandbox(config) : undefined;
   const app = await createApp(config);
   if (demoApiKey) await app.get(TenantsService).ensureDemoTenant(demoApiKey, [`${config.app.publicUrl}/console`]);
-  await app.listen(config.app.port);
+  // Without HOST, Node binds every interface (as before); HOST=127.0.0.1 keeps the service, admin API included, local.
+  if (config.app.host) await app.listen(config.app.port, config.app.host);
+  else await app.listen(config.app.port);
   process.once('SIGTERM', () => void sandbox?.stop());
 
   const lines = [`tiktok-gateway listening on ${config.app.publicUrl}`, `Swagger UI: ${config.app.publicUrl}/docs`];

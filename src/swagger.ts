@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { RATE_LIMIT_BUDGET_EXTENSION } from './common/http/api-errors';
 import { AppConfig } from './config/app-config';
 
 /** Swagger UI at /docs and the OpenAPI 3 document at /docs-json. */
@@ -8,7 +9,8 @@ export function setUpSwagger(app: INestApplication): OpenAPIObject {
   const document = createOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
+    // A key typed into the page lives as long as the page: never written to the browser's storage.
+    swaggerOptions: { persistAuthorization: false },
   });
   return document;
 }
@@ -40,8 +42,10 @@ const REQUEST_ID_HEADER = {
   schema: { type: 'string' },
 };
 
-/** The `@nestjs/throttler` budgets of RateLimitsModule (`api` per API key, `public` per client IP), by suffix. */
-const rateLimitHeaders = (budget: 'api' | 'public') => ({
+type Budget = 'api' | 'public' | 'webhooks';
+
+/** The `@nestjs/throttler` budgets of RateLimitsModule, named in their headers' suffix. */
+const rateLimitHeaders = (budget: Budget) => ({
   [`X-RateLimit-Limit-${budget}`]: { description: 'Requests allowed per minute', schema: { type: 'integer' } },
   [`X-RateLimit-Remaining-${budget}`]: { description: 'Requests left this minute', schema: { type: 'integer' } },
   [`X-RateLimit-Reset-${budget}`]: { description: 'Seconds until the budget resets', schema: { type: 'integer' } },
@@ -52,13 +56,17 @@ const headerRefs = (headers: object) =>
 
 /**
  * Every response carries `X-Request-Id`; the answers of rate-limited operations (those that declare 429) also carry
- * their budget's headers: `api` on keyed routes, `public` on the others.
+ * their budget's headers: `api` on keyed routes, `public` (or the one the 429 names) on the others.
  */
 function withCommonHeaders(document: OpenAPIObject): OpenAPIObject {
-  const budgets = { api: rateLimitHeaders('api'), public: rateLimitHeaders('public') };
+  const budgets = {
+    api: rateLimitHeaders('api'),
+    public: rateLimitHeaders('public'),
+    webhooks: rateLimitHeaders('webhooks'),
+  };
   document.components = {
     ...document.components,
-    headers: { 'X-Request-Id': REQUEST_ID_HEADER, ...budgets.api, ...budgets.public },
+    headers: { 'X-Request-Id': REQUEST_ID_HEADER, ...budgets.api, ...budgets.public, ...budgets.webhooks },
   };
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
@@ -66,12 +74,17 @@ function withCommonHeaders(document: OpenAPIObject): OpenAPIObject {
       if (!operation) continue;
       const keyed = (operation.security ?? document.security ?? []).some((requirement) => 'api-key' in requirement);
       const limited = '429' in operation.responses;
+      // Read, then dropped: the extension only tells this function which budget a public route spends.
+      const extensions: Record<string, unknown> = { ...operation };
+      const named = extensions[RATE_LIMIT_BUDGET_EXTENSION] as Budget | undefined;
+      delete (operation as { [RATE_LIMIT_BUDGET_EXTENSION]?: unknown })[RATE_LIMIT_BUDGET_EXTENSION];
+      const budget: Budget = keyed ? 'api' : (named ?? 'public');
       for (const [status, response] of Object.entries(operation.responses)) {
         if (!response || '$ref' in response) continue;
         response.headers = {
           ...response.headers,
           ...headerRefs({ 'X-Request-Id': REQUEST_ID_HEADER }),
-          ...(limited && status !== '429' ? headerRefs(budgets[keyed ? 'api' : 'public']) : {}),
+          ...(limited && status !== '429' ? headerRefs(budgets[budget]) : {}),
         };
       }
     }

@@ -49,7 +49,7 @@ export async function uploadWithCurl(
     if (codes.trim().split('\n').join(',') !== expected) throw new Error(`curl answers: ${codes.replace(/\n/g, ' ')}`);
     return elapsed;
   } finally {
-    await client.onModuleDestroy();
+    await client.onApplicationShutdown();
   }
 }
 

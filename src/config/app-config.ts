@@ -2,13 +2,21 @@
 export interface AppConfig {
   app: {
     port: number;
+    /** Address the HTTP server binds; unset binds all interfaces. */
+    host?: string;
+    /** Express's `trust proxy` value; unset trusts no X-Forwarded-For. */
+    trustProxy?: boolean | number | string;
     publicUrl: string;
     adminApiKey: string;
     logLevel: string;
+    /** After SIGTERM: the longest wait for work in flight before the process exits anyway. */
+    shutdownGraceSeconds: number;
   };
   db: {
     url: string;
     driver: 'sqlite' | 'postgresql';
+    /** Apply pending migrations at start (under a lock); false leaves them to `npm run db:migrate`. */
+    migrateOnStart: boolean;
   };
   redis: { url?: string };
   crypto: { tokenEncryptionKeys: string };
@@ -37,6 +45,10 @@ export interface AppConfig {
     apiPerMinute: number;
     uploadsPerMinute: number;
     publicPerMinute: number;
+    webhooksPerMinute: number;
+    /** Wrong API or admin keys one source address may send per window before it gets 429. */
+    authFailuresPerWindow: number;
+    authFailureWindowSeconds: number;
   };
   malwareScan: {
     mode: 'off' | 'clamav';
@@ -45,6 +57,25 @@ export interface AppConfig {
     port: number;
     socketPath?: string;
     timeoutSeconds: number;
+  };
+  uploadIntake: {
+    /** Multipart uploads one API key may have in progress at once (429 beyond). */
+    maxConcurrentPerKey: number;
+    /** Multipart uploads in progress at once on this instance (503 beyond). */
+    maxConcurrent: number;
+    /** Free bytes the spool's file system must keep after the declared body (503 below). */
+    minFreeBytes: number;
+  };
+  /** Where received media wait; `local` is the UPLOAD_SPOOL_DIR folder (uploads.spoolDir). */
+  storage: {
+    kind: 'local' | 's3';
+    s3: {
+      bucket: string;
+      /** Unset: AWS's endpoint for the region. */
+      endpoint?: string;
+      region: string;
+      forcePathStyle: boolean;
+    };
   };
 }
 

@@ -27,7 +27,8 @@ describe(loadConfig.name, () => {
     const config = loadConfig({ TOKEN_ENCRYPTION_KEYS: KEYS });
     expect(config.app.port).toBe(3000);
     expect(config.app.publicUrl).toBe('http://localhost:3000');
-    expect(config.db).toEqual({ url: 'sqlite:data/tiktok-gateway.sqlite', driver: 'sqlite' });
+    expect(config.db).toEqual({ url: 'sqlite:data/tiktok-gateway.sqlite', driver: 'sqlite', migrateOnStart: true });
+    expect(config.app.shutdownGraceSeconds).toBe(25);
     expect(config.tiktok).toMatchObject({
       mode: 'sandbox',
       sandboxPort: 3001,
@@ -37,7 +38,14 @@ describe(loadConfig.name, () => {
       pkceEncoding: 'hex',
     });
     expect(config.uploads).toEqual({ spoolDir: 'data/spool', maxBytes: 4294967296, chunkBytes: 10000000 });
-    expect(config.rateLimits).toEqual({ apiPerMinute: 600, uploadsPerMinute: 30, publicPerMinute: 120 });
+    expect(config.rateLimits).toEqual({
+      apiPerMinute: 600,
+      uploadsPerMinute: 30,
+      publicPerMinute: 120,
+      webhooksPerMinute: 600,
+      authFailuresPerWindow: 20,
+      authFailureWindowSeconds: 300,
+    });
     expect(config.redis.url).toBeUndefined();
   });
 
@@ -128,6 +136,16 @@ describe(loadConfig.name, () => {
     expect(config.db.driver).toBe('postgresql');
     expect(problemsOf({ UPLOAD_CHUNK_BYTES: '64000001' })).toHaveLength(1);
     expect(problemsOf({ UPLOAD_CHUNK_BYTES: '5242880' })).toHaveLength(0);
+  });
+
+  it('should read whether to migrate at start and how long to drain at shutdown', () => {
+    const config = loadConfig({ DATABASE_MIGRATE_ON_START: 'false', SHUTDOWN_GRACE_SECONDS: '50' });
+    expect(config.db.migrateOnStart).toBe(false);
+    expect(config.app.shutdownGraceSeconds).toBe(50);
+    expect(problemsOf({ DATABASE_MIGRATE_ON_START: 'no', SHUTDOWN_GRACE_SECONDS: '0' })).toEqual([
+      expect.stringMatching(/^SHUTDOWN_GRACE_SECONDS: must be a whole number from 1 to 3600/),
+      expect.stringMatching(/^DATABASE_MIGRATE_ON_START: must be true or false, got "no"/),
+    ]);
   });
 
   it('should leave malware scanning off by default', () => {

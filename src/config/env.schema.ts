@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 // TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
 import { parseKeyRing } from '../tokens/token-cipher';
@@ -28,11 +29,16 @@ export function loadConfig(env: Env): AppConfig {
   const config: AppConfig = {
     app: {
       port,
+      ...edgeConfig(read, problems),
       publicUrl,
       adminApiKey: read.secret('ADMIN_API_KEY', live, 24),
       logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+      shutdownGraceSeconds: read.integer('SHUTDOWN_GRACE_SECONDS', 25, 1, 3600),
     },
-    db: databaseConfig(read.string('DATABASE_URL', 'sqlite:data/tiktok-gateway.sqlite'), problems),
+    db: {
+      ...databaseConfig(read.string('DATABASE_URL', 'sqlite:data/tiktok-gateway.sqlite'), problems),
+      migrateOnStart: read.boolean('DATABASE_MIGRATE_ON_START', true),
+    },
     redis: { url: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']) },
     crypto: { tokenEncryptionKeys: read.keyRing('TOKEN_ENCRYPTION_KEYS', live) },
     tiktok: {
@@ -60,8 +66,13 @@ export function loadConfig(env: Env): AppConfig {
       apiPerMinute: read.integer('RATE_LIMIT_API_PER_MINUTE', 600, 1, 1_000_000),
       uploadsPerMinute: read.integer('RATE_LIMIT_UPLOADS_PER_MINUTE', 30, 1, 1_000_000),
       publicPerMinute: read.integer('RATE_LIMIT_PUBLIC_PER_MINUTE', 120, 1, 1_000_000),
+      webhooksPerMinute: read.integer('RATE_LIMIT_WEBHOOKS_PER_MINUTE', 600, 1, 1_000_000),
+      authFailuresPerWindow: read.integer('AUTH_FAILURES_PER_WINDOW', 20, 1, 1_000_000),
+      authFailureWindowSeconds: read.integer('AUTH_FAILURE_WINDOW_SECONDS', 300, 1, 86_400),
     },
     malwareScan: malwareScanConfig(read, problems),
+    uploadIntake: uploadIntakeConfig(read),
+    storage: storageConfig(read, problems),
   };
   // In sandbox mode the TikTok URLs point at the built-in emulator unless set explicitly.
   config.tiktok.authUrl ||= `http://localhost:${sandboxPort}/v2/auth/authorize/`;
@@ -71,7 +82,7 @@ export function loadConfig(env: Env): AppConfig {
   return config;
 }
 
-function databaseConfig(url: string, problems: string[]): AppConfig['db'] {
+function databaseConfig(url: string, problems: string[]): Pick<AppConfig['db'], 'url' | 'driver'> {
   if (url.startsWith('sqlite:')) {
     if (url.length === 'sqlite:'.length)
       problems.push('DATABASE_URL: sqlite: needs a file path, e.g. sqlite:data/db.sqlite');
@@ -96,6 +107,68 @@ function malwareScanConfig(read: EnvReader, problems: string[]): AppConfig['malw
     problems.push('CLAMAV_SOCKET: set either CLAMAV_HOST or CLAMAV_SOCKET, not both');
   }
   return config;
+}
+
+/** Caps on multipart intakes being received at once, and the disk the spool must keep free. */
+function uploadIntakeConfig(read: EnvReader): AppConfig['uploadIntake'] {
+  return {
+    maxConcurrentPerKey: read.integer('UPLOAD_MAX_CONCURRENT_PER_KEY', 4, 1, 100_000),
+    maxConcurrent: read.integer('UPLOAD_MAX_CONCURRENT', 16, 1, 100_000),
+    minFreeBytes: read.integer('UPLOAD_MIN_FREE_BYTES', 1_073_741_824, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/** HOST and TRUST_PROXY: where the server listens and which proxies' X-Forwarded-For it believes. */
+function edgeConfig(read: EnvReader, problems: string[]): Pick<AppConfig['app'], 'host' | 'trustProxy'> {
+  const host = read.optionalString('HOST');
+  if (host !== undefined && !isIP(host) && !HOST_NAME.test(host)) {
+    problems.push(`HOST: must be an IP address or a host name (e.g. 127.0.0.1 or ::), got "${host}"`);
+  }
+  return { host, trustProxy: trustProxyValue(read.optionalString('TRUST_PROXY'), problems) };
+}
+
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Express's `trust proxy` forms: true/false, a hop count, or addresses, CIDR ranges and Express's names. */
+function trustProxyValue(value: string | undefined, problems: string[]): boolean | number | string | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  const items = value.split(',').map((item) => item.trim());
+  const bad = items.filter((item) => !TRUST_PROXY_NAMES.includes(item) && !isAddressOrRange(item));
+  if (bad.length > 0) {
+    problems.push(
+      `TRUST_PROXY: must be true, a hop count, or comma-separated addresses, CIDR ranges or ${TRUST_PROXY_NAMES.join('/')}; not "${bad.join(', ')}"`,
+    );
+  }
+  return items.join(',');
+}
+
+function isAddressOrRange(item: string): boolean {
+  const [address, prefix, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function storageConfig(read: EnvReader, problems: string[]): AppConfig['storage'] {
+  const kind = read.oneOf('UPLOAD_STORAGE', ['local', 's3'] as const, 'local');
+  const bucket = read.optionalString('S3_BUCKET');
+  if (kind === 's3' && !bucket) problems.push('S3_BUCKET: is required when UPLOAD_STORAGE=s3');
+  if (bucket && !/^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/.test(bucket)) {
+    problems.push('S3_BUCKET: must be a bucket name (3 or more letters, digits, ".", "_" or "-")');
+  }
+  return {
+    kind,
+    s3: {
+      bucket: bucket ?? '',
+      endpoint: read.optionalUrl('S3_ENDPOINT', ['http:', 'https:']),
+      region: read.string('S3_REGION', 'us-east-1'),
+      forcePathStyle: read.boolean('S3_FORCE_PATH_STYLE', false),
+    },
+  };
 }
 
 class EnvReader {
@@ -134,6 +207,15 @@ class EnvReader {
       return fallback;
     }
     return n;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (value === 'true' || value === '1') return true;
+    if (value === 'false' || value === '0') return false;
+    this.problems.push(`${name}: must be true or false, got "${value}"`);
+    return fallback;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

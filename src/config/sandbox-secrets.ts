@@ -35,7 +35,7 @@ function loadOrCreate(file: string): SandboxSecrets {
     // An existing file keeps its demo key (a tgw_live_ one from an older install still works).
     demoApiKey: generateApiKey(SANDBOX_API_KEY_PREFIX).key,
   };
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // data/ also holds the database and the spool
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   chmodSync(file, 0o600);
   return secrets;

@@ -1,13 +1,16 @@
 import { Options } from '@mikro-orm/core';
 import { Logger } from '@nestjs/common';
 import { Migrator } from '@mikro-orm/migrations';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
+import { prepareSqliteFile, sqliteFileOf } from './sqlite-files';
+
+/** How long a SQLite statement waits for another connection's write lock (libsql's `timeout`, in ms). */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /** MikroORM options for the app and the CLI alike; migrations are kept per database platform. */
-export function buildOrmOptions(db: AppConfig['db']): Options {
+export function buildOrmOptions(db: Pick<AppConfig['db'], 'url' | 'driver'>): Options {
   const common: Options = {
     entities: ENTITIES,
     extensions: [Migrator],
@@ -35,8 +38,15 @@ export function buildOrmOptions(db: AppConfig['db']): Options {
     };
   }
   const file = db.url.slice('sqlite:'.length);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  return { ...common, driver: loadLibSqlDriver(), dbName: file };
+  if (sqliteFileOf(db)) prepareSqliteFile(file);
+  // Another process on the same file (a restart that overlaps the old one, the migration command) holds the write
+  // lock for a moment: wait for it as PostgreSQL would, instead of failing at once with "database is locked".
+  return {
+    ...common,
+    driver: loadLibSqlDriver(),
+    dbName: file,
+    driverOptions: { connection: { timeout: SQLITE_BUSY_TIMEOUT_MS } },
+  };
 }
 
 // Only the configured driver is loaded: the other one (knex dialect, pg or the native libsql binding) would cost

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { AppError } from '../common/errors/app-error';
+import { Shutdown } from '../common/lifecycle/shutdown';
 import { MalwareScanner } from '../malware-scan/malware-scanner';
 import { REDIS_CLIENT } from '../redis/redis.module';
 
@@ -19,10 +20,22 @@ export class HealthService {
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     private readonly scanner: MalwareScanner,
+    private readonly shutdown: Shutdown,
   ) {}
 
-  /** Ready means every backing service answers: the database, and Redis and the malware scanner when configured. */
+  /** Ready means not shutting down, and every backing service answers: the database, and Redis and the malware scanner when configured. */
   async checkReadiness(): Promise<HealthCheckResult> {
+    // From the first moment of shutdown, so the balancer stops sending requests before the instance goes away.
+    if (this.shutdown.draining) {
+      throw new AppError(
+        'service_unavailable',
+        'Not ready: this instance is shutting down.',
+        HttpStatus.SERVICE_UNAVAILABLE,
+        {
+          shuttingDown: true,
+        },
+      );
+    }
     const checks: HealthIndicatorFunction[] = [() => this.database.pingCheck('database', { timeout: 2000 })];
     if (this.redis) checks.push(() => this.pingRedis(this.redis as Redis));
     // Uploads fail closed without the scanner, so an instance that cannot reach it is not ready.

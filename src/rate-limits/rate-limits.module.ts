@@ -7,17 +7,23 @@ import Redis from 'ioredis';
 import { authKindOf } from '../common/auth/auth.decorators';
 import { AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.module';
+import { AuthFailureLimiter } from './auth-failure-limiter';
+import { isWebhookRoute } from './rate-limit.guard';
 import { RateLimiter } from './rate-limiter';
 
 const MINUTE_MS = 60_000;
+
+/** `req.ip` is the socket's address, or the client's as named by a proxy TRUST_PROXY trusts. */
+const clientIp = (req: Record<string, unknown>) => `ip:${String((req as unknown as Request).ip)}`;
 
 /** One budget per key or IP across all routes (the throttler's default key counts each route apart). */
 const budgetAcrossRoutes = (_context: ExecutionContext, tracker: string, name: string) => `${name}:${tracker}`;
 
 /**
- * Rate limits (issue 2 part 6): `api` per API key on every keyed route, `public` per client IP on the routes
- * without a key. The per key+user upload limit needs the form's userId, so uploads call `RateLimiter` after
- * reading it. With REDIS_URL the counters live in Redis, shared by every instance.
+ * Rate limits: `api` per API key on every keyed route, `public` per client IP on the routes without a key (the
+ * connect flow), `webhooks` per client IP on TikTok's webhooks. The per key+user upload limit needs the form's
+ * userId, so uploads call `RateLimiter` after reading it; wrong keys per address are counted by
+ * `AuthFailureLimiter`. With REDIS_URL the counters live in Redis, shared by every instance.
  */
 @Module({
   imports: [
@@ -41,15 +47,22 @@ const budgetAcrossRoutes = (_context: ExecutionContext, tracker: string, name: s
               name: 'public',
               ttl: MINUTE_MS,
               limit: limits.publicPerMinute,
-              skipIf: (context) => authKindOf(context) !== 'public',
-              getTracker: (req: Record<string, unknown>) => `ip:${String((req as unknown as Request).ip)}`,
+              skipIf: (context) => authKindOf(context) !== 'public' || isWebhookRoute(context),
+              getTracker: clientIp,
+            },
+            {
+              name: 'webhooks',
+              ttl: MINUTE_MS,
+              limit: limits.webhooksPerMinute,
+              skipIf: (context) => !isWebhookRoute(context),
+              getTracker: clientIp,
             },
           ],
         };
       },
     }),
   ],
-  providers: [RateLimiter],
-  exports: [RateLimiter],
+  providers: [RateLimiter, AuthFailureLimiter],
+  exports: [RateLimiter, AuthFailureLimiter],
 })
 export class RateLimitsModule {}

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent } from 'undici';
 import { TikTokApiMetrics } from './tiktok-api.metrics';
 import {
@@ -48,7 +48,7 @@ const USER_INFO_FIELDS = 'open_id,union_id,avatar_url,display_name';
 
 /** The only code that speaks TikTok's wire format (tiktok-api.md §3-9). Stateless apart from its HTTP pool. */
 @Injectable()
-export class TikTokApiClient implements OnModuleDestroy {
+export class TikTokApiClient implements OnApplicationShutdown {
   private readonly options: ResolvedTikTokApiOptions;
   private readonly dispatcher: Agent;
   private readonly http: TikTokHttp;
@@ -57,6 +57,9 @@ export class TikTokApiClient implements OnModuleDestroy {
     this.options = resolveTikTokApiOptions(options);
     this.dispatcher = new Agent({
       connect: { timeout: this.options.requestTimeoutMs },
+      // undici 8 would negotiate HTTP/2 with TikTok over TLS; the retry rules (transport-failure.ts) and the chunk
+      // uploads are built and tested on HTTP/1.1, so stay there until HTTP/2 is tested on its own.
+      allowH2: false,
     });
     this.http = new TikTokHttp(
       this.dispatcher,
@@ -165,7 +168,8 @@ export class TikTokApiClient implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last, after the workers have drained: the chunk in flight and the final status polls still need it. */
+  async onApplicationShutdown(): Promise<void> {
     await this.dispatcher.close();
   }
 

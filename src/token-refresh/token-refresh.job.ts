@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
+import { Shutdown } from '../common/lifecycle/shutdown';
 import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { DueRefreshService } from '../tokens/due-refresh.service';
 
 /**
- * Every TOKEN_REFRESH_INTERVAL_SECONDS, refresh the access tokens that expire within the lead window; stopped before
- * the database closes, so a refresh in progress stores its rotated tokens.
+ * Every TOKEN_REFRESH_INTERVAL_SECONDS, refresh the access tokens that expire within the lead window; at shutdown no
+ * new refresh starts, and the ones in progress store their rotated tokens before the database closes.
  */
 @Injectable()
 export class TokenRefreshJob extends PeriodicJob {
@@ -17,8 +18,13 @@ export class TokenRefreshJob extends PeriodicJob {
     clock: Clock,
     config: ConfigService<AppConfig, true>,
     scheduler: SchedulerRegistry,
+    shutdown: Shutdown,
   ) {
     const intervalMs = config.get('tokens', { infer: true }).refreshIntervalSeconds * 1000;
-    super(scheduler, [new PeriodicTask('token-refresh', intervalMs, () => dueRefresh.refreshDue(clock.now()))]);
+    super(scheduler, shutdown, [
+      new PeriodicTask('token-refresh', intervalMs, (stopRequested) =>
+        dueRefresh.refreshDue(clock.now(), stopRequested),
+      ),
+    ]);
   }
 }

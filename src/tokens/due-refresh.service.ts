@@ -18,7 +18,8 @@ export class DueRefreshService {
     private readonly refresher: TokenRefreshService,
   ) {}
 
-  async refreshDue(now: Date): Promise<DueRefreshSummary> {
+  /** `stopRequested` (shutdown) ends the pass between connections; each refresh releases its own lease. */
+  async refreshDue(now: Date, stopRequested: () => boolean = () => false): Promise<DueRefreshSummary> {
     const summary: DueRefreshSummary = {
       refreshed: 0,
       not_due: 0,
@@ -29,12 +30,12 @@ export class DueRefreshService {
     const repository = this.em.fork().getRepository(Connection) as ConnectionRepository;
     const dueBefore = new Date(now.getTime() + this.refresher.leadMs);
     const seen = new Set<string>();
-    for (;;) {
+    while (!stopRequested()) {
       // Rows that failed transiently stay due; `seen` keeps one scan from retrying them in a loop.
       const ids = (await repository.findDueForRefresh(dueBefore, BATCH_SIZE + seen.size)).filter((id) => !seen.has(id));
       if (ids.length === 0) break;
       ids.forEach((id) => seen.add(id));
-      await runPool(ids, CONCURRENCY, async (id) => {
+      await runPool(ids, CONCURRENCY, stopRequested, async (id) => {
         summary[await this.refresher.refresh(id, now, 'scheduled')] += 1;
       });
     }
@@ -57,10 +58,15 @@ export class DueRefreshService {
   }
 }
 
-async function runPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function runPool<T>(
+  items: T[],
+  concurrency: number,
+  stopRequested: () => boolean,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]);
+    while (next < items.length && !stopRequested()) await work(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

@@ -1,9 +1,7 @@
 import busboy from 'busboy';
 import { Request } from 'express';
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError, ValidationFailedError } from '../common/errors/app-error';
@@ -20,7 +18,8 @@ export interface MultipartUpload {
 }
 
 export interface IntakeOptions {
-  spoolDir: string;
+  /** Where the video goes (a fresh name in the spool folder); nothing is left there when the intake fails. */
+  path: string;
   maxBytes: number;
   /**
    * Called once the form fields before the file are read, before a byte of the video is stored. Return false to
@@ -33,11 +32,16 @@ const FILE_FIELD = 'video';
 // Larger than the streams' 16/64 KiB defaults: fewer, bigger writes took the 1 GiB bench's intake from 5.5–6.7 s to
 // about 4 s, and a few buffers of this size keep memory flat.
 const SPOOL_BUFFER_BYTES = 1024 * 1024;
+const ONE_FILE = `Send exactly one file, in the field "${FILE_FIELD}".`;
 
 /**
- * Streams a multipart upload to a private spool file (random name, mode 0600); memory stays
- * flat whatever the size. Crossing `maxBytes` stops at once with 413. On any failure, or when the client goes away
- * half-way, the partial file is removed.
+ * Streams a multipart upload to a private spool file (mode 0600); memory stays flat whatever the size. Crossing
+ * `maxBytes` stops at once with 413.
+ *
+ * Every stream the request owns (the request, the parser, the file part, the meter and the file) has an error
+ * listener from the moment it exists, and every way out — refusal, a broken or cut body, the client going away,
+ * the server's request timeout destroying the socket — goes through `fail`: it stops reading, ends the parser and
+ * the file part (so a spool in progress closes its file), removes the partial file and only then settles.
  */
 export function receiveMultipart(req: Request, options: IntakeOptions): Promise<MultipartUpload> {
   return new Promise((resolve, reject) => {
@@ -54,21 +58,30 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
       return reject(new ValidationFailedError('Send the video as multipart/form-data with a boundary.'));
     }
     const fields: Record<string, string> = {};
+    let fileStream: Readable | undefined;
     let spooling: Promise<SpooledFile | undefined> | undefined;
     let settled = false;
+
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
       req.unpipe(parser);
+      // busboy emits `close` only after the whole body; ending it here is what lets go of the file part.
+      parser.destroy();
+      fileStream?.destroy();
+      // What the client still sends is read and dropped, so it can read the answer.
       req.resume();
-      void spooling?.then(
-        (file) => file && rm(file.path, { force: true }),
-        () => undefined,
+      const removed = Promise.resolve(spooling)
+        .catch(() => undefined)
+        .then(() => rm(options.path, { force: true }));
+      void removed.then(
+        () => reject(error),
+        () => reject(error),
       );
-      reject(error);
     };
 
     parser.on('field', (name, value, info) => {
+      if (settled) return;
       if (info.valueTruncated) return fail(new ValidationFailedError(`Field ${name} is too long.`));
       if (name === FILE_FIELD) {
         return fail(
@@ -82,8 +95,10 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
       }
       fields[name] = value;
     });
-    parser.on('file', (name, stream) => {
-      if (name !== FILE_FIELD) {
+    parser.on('file', (name, stream: Readable) => {
+      // busboy destroys a part cut short with an error: unheard, it would end the process.
+      stream.on('error', (error) => fail(intakeError(error)));
+      if (!settled && name !== FILE_FIELD) {
         stream.resume();
         return fail(
           new ValidationFailedError(`The file came in the field "${name}"; send it in the field "${FILE_FIELD}".`, {
@@ -91,39 +106,39 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
           }),
         );
       }
-      if (spooling) {
+      if (settled || spooling) {
         stream.resume();
-        return fail(new ValidationFailedError(`Send exactly one file, in the field "${FILE_FIELD}".`));
+        return fail(new ValidationFailedError(ONE_FILE));
       }
+      fileStream = stream;
       spooling = options.beforeFile({ ...fields }).then((keep) => {
-        if (!keep) return void stream.resume();
+        if (settled || !keep) return void stream.resume();
         return spool(stream, options);
       });
-      spooling.catch((error: unknown) => {
-        stream.resume();
-        fail(error);
-      });
+      spooling.catch(fail);
     });
     parser.on('partsLimit', () => fail(new ValidationFailedError('Too many form parts.')));
     parser.on('fieldsLimit', () => fail(new ValidationFailedError('Too many form fields.')));
-    parser.on('filesLimit', () =>
-      fail(new ValidationFailedError(`Send exactly one file, in the field "${FILE_FIELD}".`)),
-    );
-    parser.on('error', () => fail(new ValidationFailedError('The multipart body is malformed.')));
+    parser.on('filesLimit', () => fail(new ValidationFailedError(ONE_FILE)));
+    parser.on('error', () => fail(new ValidationFailedError('The multipart body is malformed or ends early.')));
     parser.on('close', () => {
+      if (settled) return;
       Promise.resolve(spooling).then((file) => {
-        if (settled) return void (file && rm(file.path, { force: true }));
+        if (settled) return;
         settled = true;
         resolve({ fields, file });
       }, fail);
     });
-    req.on('aborted', () => fail(new ValidationFailedError('The request was aborted before the video arrived.')));
+    const aborted = () => fail(new ValidationFailedError('The request was aborted before the video arrived.'));
+    req.on('error', aborted);
+    req.on('close', () => {
+      if (!req.complete) aborted();
+    });
     req.pipe(parser);
   });
 }
 
 async function spool(stream: Readable, options: IntakeOptions): Promise<SpooledFile> {
-  const path = join(options.spoolDir, `${randomUUID()}.video`);
   let sizeBytes = 0;
   const tooLarge = new AppError(
     'payload_too_large',
@@ -145,11 +160,33 @@ async function spool(stream: Readable, options: IntakeOptions): Promise<SpooledF
     await pipeline(
       stream,
       meter,
-      createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: SPOOL_BUFFER_BYTES }),
+      createWriteStream(options.path, { flags: 'wx', mode: 0o600, highWaterMark: SPOOL_BUFFER_BYTES }),
     );
   } catch (error) {
-    await rm(path, { force: true });
-    throw error;
+    await rm(options.path, { force: true });
+    throw intakeError(error);
   }
-  return { path, sizeBytes };
+  return { path: options.path, sizeBytes };
+}
+
+/**
+ * What a stream of the intake failed with, as the caller should hear it: our own refusals as they are; a full disk
+ * as 503 with a time to come back; other file-system errors as ours (500); the parser's plain errors (a body cut or
+ * broken inside the file part) as the caller's 400.
+ */
+function intakeError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC') {
+    return new AppError(
+      'service_unavailable',
+      'The gateway has no disk space left for the video; retry later.',
+      HttpStatus.SERVICE_UNAVAILABLE,
+      { retryAfterSeconds: 60 },
+    );
+  }
+  if (code) return error;
+  return new ValidationFailedError(
+    `The multipart body is malformed or ends inside the "${FILE_FIELD}" part; send the whole file and the closing boundary.`,
+  );
 }

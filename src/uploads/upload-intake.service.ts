@@ -17,7 +17,9 @@ import { planChunks } from './chunk-plan';
 import { checkDirectPost } from './direct-post-rules';
 import { CreateUploadDto } from './dto/create-upload.dto';
 import { UploadResponse } from './dto/upload.response';
+import { IntakeLimits } from './intake-limits';
 import { receiveMultipart, SpooledFile } from './multipart-intake';
+import { ActiveSpoolFiles, newSpoolPath } from './spool-files';
 import { toUploadResponse } from './upload-state.service';
 import { Upload, UploadMalwareScan, UploadVideoInfo } from './upload.entity';
 import { UploadWorker } from './upload-worker';
@@ -48,38 +50,59 @@ export class UploadIntakeService {
     private readonly worker: UploadWorker,
     private readonly scanner: MalwareScanner,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly limits: IntakeLimits,
+    private readonly activeSpool: ActiveSpoolFiles,
   ) {}
 
   async createUpload(caller: AuthenticatedTenant, req: Request, idempotencyKey?: string): Promise<UploadResponse> {
     const key = validIdempotencyKey(idempotencyKey);
     if (!req.is('multipart/form-data')) return this.createFromUrl(caller, req.body as Record<string, unknown>, key);
+    try {
+      return await this.createFromMultipart(caller, req, key);
+    } catch (error) {
+      // The filter sets Retry-After on 429s only; the intake's 503s (busy, low disk) know when to come back too.
+      const retryAfter = error instanceof AppError ? error.details?.retryAfterSeconds : undefined;
+      if (typeof retryAfter === 'number' && !req.res?.headersSent)
+        req.res?.setHeader('Retry-After', String(retryAfter));
+      throw error;
+    }
+  }
+
+  private async createFromMultipart(caller: AuthenticatedTenant, req: Request, key?: string): Promise<UploadResponse> {
     const { spoolDir, maxBytes } = this.config.get('uploads', { infer: true });
     await mkdir(spoolDir, { recursive: true, mode: 0o700 });
-    let prepared: Prepared | undefined;
-    const received = await receiveMultipart(req, {
-      spoolDir,
-      maxBytes,
-      beforeFile: async (fields) => {
-        // The fields are checked before a byte of the file is stored, so they must come first.
-        if (fields.userId === undefined) {
-          throw new ValidationFailedError(
-            'The form has no userId before its file: send the fields (userId, mode, ...) first and the file "video" last.',
-            { field: 'userId' },
-          );
-        }
-        prepared = await this.prepare(caller, fields, key);
-        return !prepared.existing;
-      },
-    });
-    if (prepared?.existing) return prepared.existing;
-    if (!received.file || !prepared) {
-      throw new ValidationFailedError('Send the video file in the multipart field "video", after the other fields.');
-    }
+    const release = await this.limits.admit(caller.apiKeyId, spoolDir, declaredLength(req));
+    // Until the row naming it is stored (or it is removed), the file is this intake's: the sweep leaves it alone.
+    const path = newSpoolPath(spoolDir);
+    this.activeSpool.add(path);
     try {
+      let prepared: Prepared | undefined;
+      const received = await receiveMultipart(req, {
+        path,
+        maxBytes,
+        beforeFile: async (fields) => {
+          // The fields are checked before a byte of the file is stored, so they must come first.
+          if (fields.userId === undefined) {
+            throw new ValidationFailedError(
+              'The form has no userId before its file: send the fields (userId, mode, ...) first and the file "video" last.',
+              { field: 'userId' },
+            );
+          }
+          prepared = await this.prepare(caller, fields, key);
+          return !prepared.existing;
+        },
+      });
+      if (prepared?.existing) return prepared.existing;
+      if (!received.file || !prepared) {
+        throw new ValidationFailedError('Send the video file in the multipart field "video", after the other fields.');
+      }
       return await this.acceptFile(caller, prepared, received.file, key);
     } catch (error) {
-      await rm(received.file.path, { force: true });
+      await rm(path, { force: true });
       throw error;
+    } finally {
+      this.activeSpool.delete(path);
+      release();
     }
   }
 
@@ -261,6 +284,12 @@ async function validated(fields: Record<string, unknown>): Promise<CreateUploadD
     throw new ValidationFailedError(`Invalid request: ${problems.join('; ')}.`, { problems });
   }
   return dto;
+}
+
+/** What the client says it will send (0 when it does not say, e.g. chunked). */
+function declaredLength(req: Request): number {
+  const length = Number(req.headers['content-length']);
+  return Number.isSafeInteger(length) && length > 0 ? length : 0;
 }
 
 function validIdempotencyKey(key: string | undefined): string | undefined {

@@ -3,6 +3,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
+import { Shutdown } from '../common/lifecycle/shutdown';
 import { UploadTransferService } from './upload-transfer.service';
 import { Upload } from './upload.entity';
 import { leaseFree } from '../common/lease';
@@ -35,17 +36,24 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly transfer: UploadTransferService,
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
+    private readonly shutdown: Shutdown,
   ) {}
 
   onApplicationBootstrap(): void {
     this.claims.start(this.scheduler);
   }
 
-  /** Before the database closes: finish the current chunk and hand the leases back, so the next owner starts at once. */
+  /**
+   * Before the database closes: each upload stops after its current chunk (from the first moment of shutdown on) and
+   * its lease is handed back, so another instance continues it at once. One still sending when the grace period ends
+   * keeps its lease until it lapses: handing it back then would let two instances send the same chunk.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     await this.claims.stop(this.scheduler);
-    await Promise.allSettled([...this.active]);
+    if (!(await this.shutdown.withinGrace(Promise.allSettled([...this.active])))) {
+      this.logger.warn(`${this.active.size} upload(s) still sending after the grace period; their leases will lapse`);
+    }
   }
 
   /** Look for work now (called after a new upload is queued). */
@@ -54,7 +62,7 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async claimAndRun(): Promise<void> {
-    if (this.stopping || this.active.size >= CONCURRENCY) return;
+    if (this.isStopping() || this.active.size >= CONCURRENCY) return;
     (await this.claimDue()).forEach((upload) => this.run(upload));
   }
 
@@ -72,6 +80,7 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
     );
     const claimed: Upload[] = [];
     for (const { id } of due) {
+      if (this.isStopping()) break;
       const taken = await em.nativeUpdate(
         Upload,
         { id, ...leaseFree(now) },
@@ -93,7 +102,7 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
     const work = this.transfer
       .advance(upload, {
         now: () => this.clock.now(),
-        stopping: () => this.stopping || leaseLost,
+        stopping: () => this.isStopping() || leaseLost,
       })
       .catch(async (error: unknown) => {
         this.logger.error({ err: error, uploadId: upload.id }, 'Upload step failed; it will be retried');
@@ -102,13 +111,20 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
       })
       .finally(async () => {
         clearInterval(heartbeat);
-        await this.em
-          .fork()
-          .nativeUpdate(Upload, { id: upload.id, leaseOwner: this.owner }, { leaseUntil: null, leaseOwner: null });
+        await this.handBack(upload.id);
         this.active.delete(work);
         this.kick();
       });
     this.active.add(work);
+  }
+
+  private isStopping(): boolean {
+    return this.stopping || this.shutdown.draining;
+  }
+
+  /** Frees the lease (if still ours) so any instance may claim the upload on its next tick, not after 30 s. */
+  private async handBack(id: string): Promise<void> {
+    await this.em.fork().nativeUpdate(Upload, { id, leaseOwner: this.owner }, { leaseUntil: null, leaseOwner: null });
   }
 
   /** False when another owner holds the upload now. */

@@ -10,6 +10,7 @@ import {
 import { Request } from 'express';
 import { Observable } from 'rxjs';
 import { ApiKeyAuth, CurrentTenant, IdempotencyKey, IdempotencyKeyHeader } from '../common/auth/auth.decorators';
+import { EndsOnShutdown, RefusedWhileShuttingDown } from '../common/lifecycle/shutdown-guards';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { AcceptsBodies } from '../common/http/content-type.guard';
 import { ApiErrorResponse, ApiRateLimitedResponse, ApiValidationFailedResponse } from '../common/http/api-errors';
@@ -62,6 +63,7 @@ export class UploadsController {
    */
   @Post('upload')
   @HttpCode(202)
+  @RefusedWhileShuttingDown()
   @IdempotencyKeyHeader()
   @AcceptsBodies(
     ['multipart/form-data', 'application/json'],
@@ -84,7 +86,12 @@ export class UploadsController {
     ['tiktok_error'],
     'Direct posts: TikTok refused the creator-info check; details carry its code',
   )
-  @ApiErrorResponse(503, ['tiktok_unavailable'], 'Direct posts: TikTok could not be reached')
+  @ApiErrorResponse(
+    503,
+    ['service_unavailable', 'tiktok_unavailable'],
+    'Too many uploads at once on the instance, too little free disk, the instance is shutting down or a backing ' +
+      'service is down (with Retry-After); or, for direct posts, TikTok could not be reached',
+  )
   createUpload(
     @CurrentTenant() caller: AuthenticatedTenant,
     @Req() req: Request,
@@ -116,6 +123,7 @@ export class UploadsController {
 
   /** Server-sent events: the upload object on every change; the stream ends after a final state. */
   @Sse('uploads/:id/events')
+  @EndsOnShutdown()
   @ApiOkResponse({
     description: 'One `event: upload` whose `data` is the upload as JSON on every change; ends after a final state',
     content: { 'text/event-stream': { schema: { $ref: getSchemaPath(UploadResponse) } } },

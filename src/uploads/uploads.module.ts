@@ -3,7 +3,11 @@ import { Module } from '@nestjs/common';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { InitBudget } from './init-budget';
+import { IntakeLimits } from './intake-limits';
 import { PublishInitService } from './publish-init.service';
+import { ActiveSpoolFiles } from './spool-files';
+import { SpoolSweepJob } from './spool-sweep.job';
+import { SpoolSweeper } from './spool-sweeper';
 import { StatusPoller } from './status-poller';
 import { UploadIntakeService } from './upload-intake.service';
 import { UploadStateService } from './upload-state.service';
@@ -25,6 +29,10 @@ import { UploadsService } from './uploads.service';
     StatusPoller,
     InitBudget,
     UploadWorker,
+    IntakeLimits,
+    ActiveSpoolFiles,
+    SpoolSweeper,
+    SpoolSweepJob,
   ],
   exports: [UploadStateService],
 })

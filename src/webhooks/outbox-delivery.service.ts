@@ -34,17 +34,18 @@ export class OutboxDeliveryService {
     private readonly clock: Clock,
   ) {}
 
-  async deliverDue(now: Date): Promise<DeliverySummary> {
+  /** `stopRequested` (shutdown) ends the pass between messages; each send releases its own lease. */
+  async deliverDue(now: Date, stopRequested: () => boolean = () => false): Promise<DeliverySummary> {
     const summary: DeliverySummary = { delivered: 0, retry: 0, failed: 0 };
     const tried = new Set<number>();
-    for (;;) {
+    while (!stopRequested()) {
       // A delivered head makes the next message of its key sendable, so scan again until nothing new is left.
       const sendable = (await this.repository().findSendable(now, BATCH_SIZE + tried.size)).filter(
         (message) => !tried.has(message.seq),
       );
       if (sendable.length === 0) break;
       sendable.forEach((message) => tried.add(message.seq));
-      await runPool(sendable, CONCURRENCY, async (message) => {
+      await runPool(sendable, CONCURRENCY, stopRequested, async (message) => {
         const result = await this.deliverOne(message, now);
         if (result) summary[result] += 1;
       });
@@ -133,10 +134,15 @@ export class OutboxDeliveryService {
   }
 }
 
-async function runPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function runPool<T>(
+  items: T[],
+  concurrency: number,
+  stopRequested: () => boolean,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]);
+    while (next < items.length && !stopRequested()) await work(items[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

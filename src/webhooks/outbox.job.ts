@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
+import { Shutdown } from '../common/lifecycle/shutdown';
 import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
 import { OutboxDeliveryService } from './outbox-delivery.service';
 import { OutboxMessage } from './outbox-message.entity';
@@ -16,13 +17,21 @@ const KEEP_FINISHED_MS = 7 * 24 * 3_600_000;
 /** Sends due notifications every second; once an hour, forgets finished ones older than a week. */
 @Injectable()
 export class OutboxJob extends PeriodicJob {
-  constructor(delivery: OutboxDeliveryService, em: EntityManager, clock: Clock, scheduler: SchedulerRegistry) {
+  constructor(
+    delivery: OutboxDeliveryService,
+    em: EntityManager,
+    clock: Clock,
+    scheduler: SchedulerRegistry,
+    shutdown: Shutdown,
+  ) {
     const prune = () =>
       (em.fork().getRepository(OutboxMessage) as OutboxMessageRepository).deleteFinishedBefore(
         new Date(clock.now().getTime() - KEEP_FINISHED_MS),
       );
-    super(scheduler, [
-      new PeriodicTask('outbox-delivery', INTERVAL_MS, () => delivery.deliverDue(clock.now())),
+    super(scheduler, shutdown, [
+      new PeriodicTask('outbox-delivery', INTERVAL_MS, (stopRequested) =>
+        delivery.deliverDue(clock.now(), stopRequested),
+      ),
       new PeriodicTask('outbox-prune', PRUNE_INTERVAL_MS, prune),
     ]);
   }

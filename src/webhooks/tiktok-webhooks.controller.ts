@@ -5,6 +5,7 @@ import { Public } from '../common/auth/auth.decorators';
 import { ApiErrorResponse, ApiJsonBodyOnlyResponse, ApiRateLimitedResponse } from '../common/http/api-errors';
 import { TIKTOK_WEBHOOK_BODY, WebhookReceivedResponse } from './dto/webhook-received.response';
 import { TikTokWebhookInbox } from './tiktok-webhook-inbox.service';
+import { WebhookRateLimit } from '../rate-limits/rate-limit.guard';
 
 @ApiTags('tiktok')
 @Controller('api/tiktok/webhooks')
@@ -14,6 +15,7 @@ export class TikTokWebhooksController {
   /** TikTok's webhooks (tiktok-api.md §10): 200 once stored; the event is applied right after. */
   @Post()
   @Public()
+  @WebhookRateLimit()
   @HttpCode(200)
   @ApiOperation({ requestBody: TIKTOK_WEBHOOK_BODY })
   @ApiHeader({ name: 'TikTok-Signature', required: true, description: '`t=<unix>,s=<hex HMAC-SHA256>` over `t.body`' })
@@ -21,7 +23,7 @@ export class TikTokWebhooksController {
   @ApiJsonBodyOnlyResponse()
   @ApiErrorResponse(400, ['validation_failed'], 'Not a webhook envelope, or for another client_key')
   @ApiErrorResponse(401, ['unauthorized'], 'TikTok-Signature missing, wrong or stale')
-  @ApiRateLimitedResponse('Too many requests from this client IP')
+  @ApiRateLimitedResponse("Too many requests from this client IP on TikTok's webhooks", 'webhooks')
   receiveTikTokWebhook(
     @Req() request: RawBodyRequest<Request>,
     @Headers('tiktok-signature') signature: string | undefined,

@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
+import { Shutdown } from '../common/lifecycle/shutdown';
 import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
 import { TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
 import { TikTokWebhookReceiptRepository } from './tiktok-webhook-receipt.repository';
@@ -15,12 +16,18 @@ const KEEP_RECEIPTS_MS = 7 * 24 * 3_600_000;
 /** Picks up events a crash or a failing handler left pending; prunes old receipts. */
 @Injectable()
 export class TikTokWebhooksJob extends PeriodicJob {
-  constructor(processor: TikTokWebhookProcessor, em: EntityManager, clock: Clock, scheduler: SchedulerRegistry) {
+  constructor(
+    processor: TikTokWebhookProcessor,
+    em: EntityManager,
+    clock: Clock,
+    scheduler: SchedulerRegistry,
+    shutdown: Shutdown,
+  ) {
     const prune = () =>
       (em.fork().getRepository(TikTokWebhookReceipt) as TikTokWebhookReceiptRepository).deleteFinishedBefore(
         new Date(clock.now().getTime() - KEEP_RECEIPTS_MS),
       );
-    super(scheduler, [
+    super(scheduler, shutdown, [
       new PeriodicTask('tiktok-webhook-recovery', INTERVAL_MS, () => processor.processDue(clock.now())),
       new PeriodicTask('tiktok-webhook-prune', PRUNE_INTERVAL_MS, prune),
     ]);

@@ -1,5 +1,5 @@
-// The reliability suite (issue 7): faults, crashes, outages, two instances, hostile input, secrets.
-// Transform settings mirror the root jest.config.js (ESM-only packages, ../shared/STACK.md "Things that bite").
+// The reliability suite: faults, crashes, outages, two instances, hostile input, secrets.
+// Everything else (transform, global setup, setup files) comes from the root jest.config.js.
 const root = require('../../jest.config.js');
 
 /** @type {import('jest').Config} */

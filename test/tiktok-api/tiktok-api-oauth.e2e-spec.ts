@@ -24,7 +24,7 @@ describe(`${TikTokApiClient.name} OAuth`, () => {
   });
 
   afterEach(async () => {
-    await client.onModuleDestroy();
+    await client.onApplicationShutdown();
     await tiktok.close();
   });
 
@@ -96,7 +96,7 @@ describe(`${TikTokApiClient.name} OAuth`, () => {
   });
 
   it('should not retry a refresh that timed out after sending', async () => {
-    await client.onModuleDestroy();
+    await client.onApplicationShutdown();
     client = clientFor(tiktok.baseUrl, 150);
     tiktok.answer('hang', { status: 200, body: tokenBody('2') });
 
@@ -108,7 +108,7 @@ describe(`${TikTokApiClient.name} OAuth`, () => {
   });
 
   it('should retry a refresh whose connection was refused, but never a code exchange', async () => {
-    await client.onModuleDestroy();
+    await client.onApplicationShutdown();
     client = clientFor(await closedPortUrl());
     const refreshRetriesBefore = await retriesCounted('token_refresh');
     const exchangeRetriesBefore = await retriesCounted('token_exchange');

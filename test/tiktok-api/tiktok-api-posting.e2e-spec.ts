@@ -30,7 +30,7 @@ describe(`${TikTokApiClient.name} data and posting APIs`, () => {
   });
 
   afterEach(async () => {
-    await client.onModuleDestroy();
+    await client.onApplicationShutdown();
     await tiktok.close();
   });
 

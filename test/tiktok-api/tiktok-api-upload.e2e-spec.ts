@@ -45,7 +45,7 @@ describe(`${TikTokApiClient.name} chunk PUT`, () => {
   });
 
   afterEach(async () => {
-    await client.onModuleDestroy();
+    await client.onApplicationShutdown();
     await upload.close();
   });
 

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/c
 import { ConfigService } from '@nestjs/config';
 import { Request } from 'express';
 import { AppConfig } from '../../config/app-config';
+import { AuthFailureLimiter } from '../../rate-limits/auth-failure-limiter';
 import { ApiKeysService } from '../../tenants/api-keys.service';
 import { AppError } from '../errors/app-error';
 import { hashSecret, secretsEqual } from '../crypto/secret-hash';
@@ -14,6 +15,7 @@ export class AuthGuard implements CanActivate {
 
   constructor(
     private readonly apiKeys: ApiKeysService,
+    private readonly failures: AuthFailureLimiter,
     config: ConfigService<AppConfig, true>,
   ) {
     const adminKey = config.get('app', { infer: true }).adminApiKey;
@@ -25,7 +27,10 @@ export class AuthGuard implements CanActivate {
     const kind = authKindOf(context);
     const request = context.switchToHttp().getRequest<Request>();
     if (kind === 'public') return true;
-    if (kind === 'admin') return this.checkAdminKey(request.header('x-admin-key'));
+    // An address that sent too many wrong keys is refused before its key is even looked at.
+    const source = String(request.ip);
+    await this.failures.assertNotBlocked(source);
+    if (kind === 'admin') return this.checkAdminKey(request.header('x-admin-key'), source);
     const rawKey = request.header('x-api-key');
     if (!rawKey) {
       // A common first try: the key as a bearer token, which this service never reads.
@@ -37,17 +42,24 @@ export class AuthGuard implements CanActivate {
       );
     }
     const tenant = await this.apiKeys.authenticate(rawKey);
-    if (!tenant) throw unauthorized('The API key is wrong or has been revoked.');
+    if (!tenant) throw await this.wrongKey(source, 'The API key is wrong or has been revoked.');
     request.tenant = tenant;
     return true;
   }
 
-  private checkAdminKey(given: string | undefined): boolean {
+  private async checkAdminKey(given: string | undefined, source: string): Promise<boolean> {
     if (!this.adminKeyHash) throw unauthorized('Admin endpoints are disabled: ADMIN_API_KEY is not set.');
     if (!given) throw unauthorized('Send the admin key in the X-Admin-Key header.');
     // Comparing fixed-length hashes keeps the comparison constant-time whatever the given length.
-    if (!secretsEqual(hashSecret(given), this.adminKeyHash)) throw unauthorized('The admin key is wrong.');
+    if (!secretsEqual(hashSecret(given), this.adminKeyHash))
+      throw await this.wrongKey(source, 'The admin key is wrong.');
     return true;
+  }
+
+  /** A wrong key counts against its source address; a missing one is a mistake, not a guess, and does not. */
+  private async wrongKey(source: string, message: string): Promise<AppError> {
+    await this.failures.recordFailure(source);
+    return unauthorized(message);
   }
 }
 

@@ -19,7 +19,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     const retryAfter = mapped.details?.retryAfterSeconds;
-    if (mapped.status === 429 && typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
     const body: ErrorResponse = {
       error: {
         code: mapped.code,

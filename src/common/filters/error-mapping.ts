@@ -53,8 +53,6 @@ export function mapError(error: unknown): MappedError {
       unexpected: false,
     };
   }
-  const bodyParserError = mapBodyParserError(error);
-  if (bodyParserError) return bodyParserError;
   return { status: 500, code: 'internal_error', message: 'An unexpected error occurred.', unexpected: true };
 }
 
@@ -83,32 +81,6 @@ function mapHttpException(error: HttpException): MappedError {
     message: status >= 500 ? 'An unexpected error occurred.' : message,
     unexpected: status >= 500,
   };
-}
-
-/** Express body parsers throw plain errors carrying `status` and `type`. */
-function mapBodyParserError(error: unknown): MappedError | undefined {
-  const e = error as { status?: unknown; type?: unknown };
-  if (typeof e?.status !== 'number' || typeof e.type !== 'string') return undefined;
-  if (e.type === 'entity.too.large') {
-    return { status: 413, code: 'payload_too_large', message: 'The request body is too large.', unexpected: false };
-  }
-  if (e.type === 'entity.parse.failed') {
-    return {
-      status: 400,
-      code: 'validation_failed',
-      message: 'The request body is not valid JSON.',
-      unexpected: false,
-    };
-  }
-  if (e.status >= 400 && e.status < 500) {
-    return {
-      status: e.status,
-      code: CODE_BY_STATUS[e.status] ?? 'validation_failed',
-      message: 'The request body could not be read.',
-      unexpected: false,
-    };
-  }
-  return undefined;
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtension, ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorCode } from '../errors/app-error';
 import { ErrorBody } from './error.response';
 
@@ -74,8 +74,20 @@ export const RETRY_AFTER_HEADER = {
 export const ApiValidationFailedResponse = (description = 'A field is missing or malformed; the message names it.') =>
   ApiErrorResponse(400, ['validation_failed'], description);
 
-/** The 429 of a rate-limited route, with Retry-After. */
-export const ApiRateLimitedResponse = (description: string) => ApiErrorResponse(429, ['rate_limited'], description);
+/** An extension read and removed by the document's post-processing (src/swagger.ts). */
+export const RATE_LIMIT_BUDGET_EXTENSION = 'x-rate-limit-budget';
+
+/**
+ * The 429 of a rate-limited route, with Retry-After. `budget` names the throttler of a public route that does not
+ * spend the `public` one; keyed routes spend `api`.
+ */
+export const ApiRateLimitedResponse = (description: string, budget?: 'webhooks') =>
+  budget
+    ? applyDecorators(
+        ApiErrorResponse(429, ['rate_limited'], description),
+        ApiExtension(RATE_LIMIT_BUDGET_EXTENSION, budget),
+      )
+    : ApiErrorResponse(429, ['rate_limited'], description);
 
 /** The 415 of a route that reads a JSON body (ContentTypeGuard). */
 export const ApiJsonBodyOnlyResponse = () =>

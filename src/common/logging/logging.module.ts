@@ -1,17 +1,18 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AppConfig } from '../../config/app-config';
+import { bodyParsers } from '../http/body-parsers';
 import { REDACT_PATHS, redactUrl } from './redaction';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Structured JSON logs with request ids and secrets redacted (issue 2 part 8). */
+/** Structured JSON logs with request ids and secrets redacted. */
 @Module({})
-export class LoggingModule {
+export class LoggingModule implements NestModule {
   static register(destination?: DestinationStream): DynamicModule {
     return {
       module: LoggingModule,
@@ -43,5 +44,14 @@ export class LoggingModule {
         }),
       ],
     };
+  }
+
+  /**
+   * Request bodies are parsed here, not by Nest's built-in parsers (which run before any middleware): the global
+   * pino-http middleware runs before this module's, so a body the parser refuses still has its request id, its
+   * error body through the exception filter and its log line.
+   */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(...bodyParsers()).forRoutes('*');
   }
 }

@@ -41,10 +41,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 /** `node dist/src/main.js` as a separate process, as production runs it, with its output kept for inspection. */
 export class GatewayProcess {
   private output = '';
-  private exited: Promise<void>;
+  private exited: Promise<ProcessExit>;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -52,7 +57,7 @@ export class GatewayProcess {
   ) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
   /** Starts `main` (from ensureBuilt) on `port` with exactly `env` (plus PATH) and waits until /health/ready answers 200. */
@@ -68,6 +73,16 @@ export class GatewayProcess {
     return gateway;
   }
 
+  /** The process id (tests read /proc/<pid>/fd to find descriptors left open). */
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
+  /** Whether the process is still running. */
+  isRunning(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Everything the process wrote to stdout and stderr. */
   logs(): string {
     return this.output;
@@ -77,6 +92,16 @@ export class GatewayProcess {
   async kill9(): Promise<void> {
     this.child.kill('SIGKILL');
     await this.exited;
+  }
+
+  /** SIGTERM, as an orchestrator sends it to start a shutdown; returns at once (see `waitForExit`). */
+  terminate(): void {
+    this.child.kill('SIGTERM');
+  }
+
+  /** How the process ended, or undefined when it is still running after `timeoutMs`. */
+  async waitForExit(timeoutMs: number): Promise<ProcessExit | undefined> {
+    return Promise.race([this.exited, sleep(timeoutMs, undefined, { ref: false })]);
   }
 
   async stop(): Promise<void> {

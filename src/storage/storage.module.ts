@@ -1,0 +1,37 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { AppConfig } from '../config/app-config';
+import { LocalMediaStorage } from './local-media-storage';
+import { MediaStorage } from './media-storage';
+import { createS3Client } from './s3-client';
+import { S3MediaStorage } from './s3-media-storage';
+
+export function createMediaStorage(config: Pick<AppConfig, 'storage' | 'uploads'>): MediaStorage {
+  const { kind, s3 } = config.storage;
+  if (kind === 'local') return new LocalMediaStorage(config.uploads.spoolDir);
+  return new S3MediaStorage(createS3Client(s3), { bucket: s3.bucket });
+}
+
+/** Global so intake, delivery, the scanner and readiness inject MediaStorage without importing this module. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: MediaStorage,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>): MediaStorage =>
+        createMediaStorage({
+          storage: config.get('storage', { infer: true }),
+          uploads: config.get('uploads', { infer: true }),
+        }),
+    },
+  ],
+  exports: [MediaStorage],
+})
+export class StorageModule implements OnApplicationShutdown {
+  constructor(@Inject(MediaStorage) private readonly storage: MediaStorage) {}
+
+  onApplicationShutdown(): void {
+    if (this.storage instanceof S3MediaStorage) this.storage.close();
+  }
+}
