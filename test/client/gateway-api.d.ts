@@ -655,6 +655,12 @@ export interface components {
         "X-RateLimit-Remaining-public": number;
         /** @description Seconds until the budget resets */
         "X-RateLimit-Reset-public": number;
+        /** @description Requests allowed per minute */
+        "X-RateLimit-Limit-webhooks": number;
+        /** @description Requests left this minute */
+        "X-RateLimit-Remaining-webhooks": number;
+        /** @description Seconds until the budget resets */
+        "X-RateLimit-Reset-webhooks": number;
     };
     pathItems: never;
 }
@@ -2445,7 +2451,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Direct posts: TikTok could not be reached (code: tiktok_unavailable) */
+            /** @description Too many uploads at once on the instance, too little free disk, the instance is shutting down or a backing service is down (with Retry-After); or, for direct posts, TikTok could not be reached (code: service_unavailable, tiktok_unavailable) */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2458,8 +2464,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": {
-                     *         "code": "tiktok_unavailable",
-                     *         "message": "TikTok could not be reached; try again in a moment.",
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable; retry shortly.",
                      *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
                      *       }
                      *     }
@@ -2467,7 +2473,7 @@ export interface operations {
                     "application/json": {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
-                            code?: "tiktok_unavailable";
+                            code?: "service_unavailable" | "tiktok_unavailable";
                         };
                     };
                 };
@@ -3064,9 +3070,9 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit-public": components["headers"]["X-RateLimit-Limit-public"];
-                    "X-RateLimit-Remaining-public": components["headers"]["X-RateLimit-Remaining-public"];
-                    "X-RateLimit-Reset-public": components["headers"]["X-RateLimit-Reset-public"];
+                    "X-RateLimit-Limit-webhooks": components["headers"]["X-RateLimit-Limit-webhooks"];
+                    "X-RateLimit-Remaining-webhooks": components["headers"]["X-RateLimit-Remaining-webhooks"];
+                    "X-RateLimit-Reset-webhooks": components["headers"]["X-RateLimit-Reset-webhooks"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3077,9 +3083,9 @@ export interface operations {
             400: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit-public": components["headers"]["X-RateLimit-Limit-public"];
-                    "X-RateLimit-Remaining-public": components["headers"]["X-RateLimit-Remaining-public"];
-                    "X-RateLimit-Reset-public": components["headers"]["X-RateLimit-Reset-public"];
+                    "X-RateLimit-Limit-webhooks": components["headers"]["X-RateLimit-Limit-webhooks"];
+                    "X-RateLimit-Remaining-webhooks": components["headers"]["X-RateLimit-Remaining-webhooks"];
+                    "X-RateLimit-Reset-webhooks": components["headers"]["X-RateLimit-Reset-webhooks"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3104,9 +3110,9 @@ export interface operations {
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit-public": components["headers"]["X-RateLimit-Limit-public"];
-                    "X-RateLimit-Remaining-public": components["headers"]["X-RateLimit-Remaining-public"];
-                    "X-RateLimit-Reset-public": components["headers"]["X-RateLimit-Reset-public"];
+                    "X-RateLimit-Limit-webhooks": components["headers"]["X-RateLimit-Limit-webhooks"];
+                    "X-RateLimit-Remaining-webhooks": components["headers"]["X-RateLimit-Remaining-webhooks"];
+                    "X-RateLimit-Reset-webhooks": components["headers"]["X-RateLimit-Reset-webhooks"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3131,9 +3137,9 @@ export interface operations {
             415: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit-public": components["headers"]["X-RateLimit-Limit-public"];
-                    "X-RateLimit-Remaining-public": components["headers"]["X-RateLimit-Remaining-public"];
-                    "X-RateLimit-Reset-public": components["headers"]["X-RateLimit-Reset-public"];
+                    "X-RateLimit-Limit-webhooks": components["headers"]["X-RateLimit-Limit-webhooks"];
+                    "X-RateLimit-Remaining-webhooks": components["headers"]["X-RateLimit-Remaining-webhooks"];
+                    "X-RateLimit-Reset-webhooks": components["headers"]["X-RateLimit-Reset-webhooks"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3154,7 +3160,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests from this client IP (code: rate_limited) */
+            /** @description Too many requests from this client IP on TikTok's webhooks (code: rate_limited) */
             429: {
                 headers: {
                     /** @description Seconds to wait before the next attempt. */
