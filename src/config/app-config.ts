@@ -37,6 +37,12 @@ export interface AppConfig {
     maxBytes: number;
     chunkBytes: number;
   };
+  instance: {
+    /** Names this instance in leases and in uploads whose bytes are on its local disk. */
+    id: string;
+    /** An instance silent this long is gone: its uploads waiting to be sent fail with media_unreachable. */
+    goneAfterSeconds: number;
+  };
   tokens: {
     refreshLeadSeconds: number;
     refreshIntervalSeconds: number;
@@ -57,6 +63,15 @@ export interface AppConfig {
     port: number;
     socketPath?: string;
     timeoutSeconds: number;
+  };
+  tenantWebhooks: {
+    /** TENANT_WEBHOOK_ALLOW, normalised: host names, IP addresses and CIDR ranges. */
+    allow: string[];
+  };
+  eventStreams: {
+    /** Open upload event streams per API key, and in all, on one instance. */
+    perKey: number;
+    max: number;
   };
   uploadIntake: {
     /** Multipart uploads one API key may have in progress at once (429 beyond). */

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { ConfigValidationError, loadConfig } from './env.schema';
 
 const KEYS = 'k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
@@ -148,6 +149,18 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('should name the instance after the host unless INSTANCE_ID says otherwise', () => {
+    expect(loadConfig({}).instance).toEqual({ id: hostname(), goneAfterSeconds: 600 });
+    expect(loadConfig({ INSTANCE_ID: 'gw-2', INSTANCE_GONE_AFTER_SECONDS: '30' }).instance).toEqual({
+      id: 'gw-2',
+      goneAfterSeconds: 30,
+    });
+    expect(problemsOf({ INSTANCE_ID: 'gw 2', INSTANCE_GONE_AFTER_SECONDS: '1' })).toEqual([
+      expect.stringMatching(/^INSTANCE_ID: must be 1 to 50 characters/),
+      expect.stringMatching(/^INSTANCE_GONE_AFTER_SECONDS: must be a whole number from 3/),
+    ]);
+  });
+
   it('should leave malware scanning off by default', () => {
     expect(loadConfig({}).malwareScan).toEqual({ mode: 'off', port: 3310, timeoutSeconds: 60 });
   });
@@ -175,6 +188,33 @@ describe(loadConfig.name, () => {
       expect.stringMatching(/^MALWARE_SCAN: must be one of off, clamav/),
       expect.stringMatching(/^CLAMAV_PORT: must be a whole number/),
       expect.stringMatching(/^MALWARE_SCAN_TIMEOUT_SECONDS: must be a whole number/),
+    ]);
+  });
+
+  it('should allow no private webhook targets by default and read TENANT_WEBHOOK_ALLOW', () => {
+    expect(loadConfig({}).tenantWebhooks).toEqual({ allow: [] });
+    const allow = 'receiver.internal, 127.0.0.1,10.0.0.0/8,[::1]';
+    expect(loadConfig({ TENANT_WEBHOOK_ALLOW: allow }).tenantWebhooks.allow).toEqual([
+      'receiver.internal',
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    expect(problemsOf({ TENANT_WEBHOOK_ALLOW: '10.0.0.0/40,host:80' })).toEqual([
+      'TENANT_WEBHOOK_ALLOW: "10.0.0.0/40" is not a host name, IP address or CIDR range',
+      'TENANT_WEBHOOK_ALLOW: "host:80" is not a host name, IP address or CIDR range',
+    ]);
+  });
+
+  it('should cap event streams per key and in all', () => {
+    expect(loadConfig({}).eventStreams).toEqual({ perKey: 20, max: 500 });
+    expect(loadConfig({ EVENT_STREAMS_PER_KEY: '3', EVENT_STREAMS_MAX: '9' }).eventStreams).toEqual({
+      perKey: 3,
+      max: 9,
+    });
+    expect(problemsOf({ EVENT_STREAMS_PER_KEY: '0', EVENT_STREAMS_MAX: 'many' })).toEqual([
+      expect.stringMatching(/^EVENT_STREAMS_PER_KEY: must be a whole number/),
+      expect.stringMatching(/^EVENT_STREAMS_MAX: must be a whole number/),
     ]);
   });
 });

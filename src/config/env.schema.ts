@@ -1,7 +1,9 @@
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 // TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
 import { parseKeyRing } from '../tokens/token-cipher';
+import { parseWebhookAllowList } from '../common/net/webhook-target-policy';
 import { AppConfig, Env } from './app-config';
 
 /** The placeholders .env.example ships with; live mode refuses them. */
@@ -58,6 +60,10 @@ export function loadConfig(env: Env): AppConfig {
       maxBytes: read.integer('UPLOAD_MAX_BYTES', MAX_VIDEO_BYTES, 1, MAX_VIDEO_BYTES),
       chunkBytes: read.integer('UPLOAD_CHUNK_BYTES', DEFAULT_CHUNK_BYTES, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES),
     },
+    instance: {
+      id: instanceId(read.string('INSTANCE_ID', hostname()), problems),
+      goneAfterSeconds: read.integer('INSTANCE_GONE_AFTER_SECONDS', 600, 3, 7 * 86_400),
+    },
     tokens: {
       refreshLeadSeconds: read.integer('TOKEN_REFRESH_LEAD_SECONDS', 1800, 0, 86_400 * 30),
       refreshIntervalSeconds: read.integer('TOKEN_REFRESH_INTERVAL_SECONDS', 60, 1, 86_400),
@@ -71,6 +77,11 @@ export function loadConfig(env: Env): AppConfig {
       authFailureWindowSeconds: read.integer('AUTH_FAILURE_WINDOW_SECONDS', 300, 1, 86_400),
     },
     malwareScan: malwareScanConfig(read, problems),
+    tenantWebhooks: { allow: webhookAllowList(read, problems) },
+    eventStreams: {
+      perKey: read.integer('EVENT_STREAMS_PER_KEY', 20, 1, 100_000),
+      max: read.integer('EVENT_STREAMS_MAX', 500, 1, 1_000_000),
+    },
     uploadIntake: uploadIntakeConfig(read),
     storage: storageConfig(read, problems),
   };
@@ -93,6 +104,16 @@ function databaseConfig(url: string, problems: string[]): Pick<AppConfig['db'], 
   return { url, driver: 'sqlite' };
 }
 
+/** Short enough for a lease owner (`<id>#<12 hex>`, 64 characters) and safe in logs and metrics. */
+function instanceId(id: string, problems: string[]): string {
+  if (!/^[A-Za-z0-9._-]{1,50}$/.test(id)) {
+    problems.push(
+      `INSTANCE_ID: must be 1 to 50 characters of A-Z a-z 0-9 . _ - (the host name is the default), got "${id}"`,
+    );
+  }
+  return id;
+}
+
 function malwareScanConfig(read: EnvReader, problems: string[]): AppConfig['malwareScan'] {
   const config: AppConfig['malwareScan'] = {
     mode: read.oneOf('MALWARE_SCAN', ['off', 'clamav'] as const, 'off'),
@@ -107,6 +128,13 @@ function malwareScanConfig(read: EnvReader, problems: string[]): AppConfig['malw
     problems.push('CLAMAV_SOCKET: set either CLAMAV_HOST or CLAMAV_SOCKET, not both');
   }
   return config;
+}
+
+/** Hosts, addresses and ranges tenant webhooks may reach although they are not public (see WebhookTargetPolicy). */
+function webhookAllowList(read: EnvReader, problems: string[]): string[] {
+  const parsed = parseWebhookAllowList(read.optionalString('TENANT_WEBHOOK_ALLOW'));
+  problems.push(...parsed.problems.map((problem) => `TENANT_WEBHOOK_ALLOW: ${problem}`));
+  return parsed.entries;
 }
 
 /** Caps on multipart intakes being received at once, and the disk the spool must keep free. */

@@ -1,3 +1,4 @@
+import { Instance } from '../instances/instance.entity';
 import { Tenant } from '../tenants/tenant.entity';
 import { ApiKey } from '../tenants/api-key.entity';
 import { ConnectAttempt } from '../tiktok-auth/connect-attempt.entity';
@@ -7,4 +8,13 @@ import { OutboxMessage } from '../webhooks/outbox-message.entity';
 import { TikTokWebhookReceipt } from '../webhooks/tiktok-webhook-receipt.entity';
 
 /** Every entity, listed once so the app, the CLI and migrations agree. */
-export const ENTITIES = [Tenant, ApiKey, Connection, ConnectAttempt, Upload, OutboxMessage, TikTokWebhookReceipt];
+export const ENTITIES = [
+  Tenant,
+  ApiKey,
+  Connection,
+  ConnectAttempt,
+  Upload,
+  OutboxMessage,
+  TikTokWebhookReceipt,
+  Instance,
+];

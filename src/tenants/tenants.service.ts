@@ -1,7 +1,8 @@
 import { CreateRequestContext, EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { randomToken } from '../common/crypto/secret-hash';
-import { NotFoundError } from '../common/errors/app-error';
+import { NotFoundError, ValidationFailedError } from '../common/errors/app-error';
+import { WebhookTargetPolicy } from '../common/net/webhook-target-policy';
 import { TokenCipher } from '../tokens/token-cipher';
 import { ApiKeysService } from './api-keys.service';
 import { CreateTenantDto } from './dto/create-tenant.dto';
@@ -25,9 +26,11 @@ export class TenantsService {
     private readonly tenants: TenantRepository,
     private readonly apiKeys: ApiKeysService,
     private readonly cipher: TokenCipher,
+    private readonly webhookTargets: WebhookTargetPolicy,
   ) {}
 
   async createTenant(dto: CreateTenantDto, presetApiKey?: string): Promise<CreatedTenantResponse> {
+    if (dto.webhookUrl) this.checkWebhookUrl(dto.webhookUrl);
     const webhookSecret = `whsec_${randomToken(32)}`;
     const tenant = this.em.create(Tenant, {
       name: dto.name,
@@ -94,6 +97,20 @@ export class TenantsService {
       url: tenant.webhookUrl,
       secret: this.cipher.decrypt(tenant.webhookSecretCiphertext, webhookSecretAad(tenant.id)),
     };
+  }
+
+  /**
+   * Refuses, when the URL is set, what can be judged without resolving its host; the addresses it resolves to are
+   * checked at every send (NotificationSender), as DNS answers can change.
+   */
+  private checkWebhookUrl(url: string): void {
+    const refusal = this.webhookTargets.checkUrl(url);
+    if (!refusal) return;
+    throw new ValidationFailedError(
+      `webhookUrl refused: ${refusal.reason}. Webhooks go over https to public addresses only, unless the operator ` +
+        'lists the host in TENANT_WEBHOOK_ALLOW.',
+      { field: 'webhookUrl', rule: refusal.rule, ...(refusal.addressClass ? { address: refusal.addressClass } : {}) },
+    );
   }
 
   /** Sandbox mode's demo tenant, created on first start with a key the caller supplies (and can print). */

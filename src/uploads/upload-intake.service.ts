@@ -195,6 +195,7 @@ export class UploadIntakeService {
       {
         source: 'file',
         spoolPath: file.path,
+        mediaHolder: this.config.get('instance', { infer: true }).id,
         video,
         malwareScan,
         chunkSize: plan.chunkSize,

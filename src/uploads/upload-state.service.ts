@@ -1,6 +1,8 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { rm } from 'node:fs/promises';
+import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../webhooks/outbox.service';
 import { NotificationType } from '../webhooks/notification.types';
 import { UploadResponse } from './dto/upload.response';
@@ -49,6 +51,7 @@ export class UploadStateService {
   constructor(
     private readonly em: EntityManager,
     private readonly outbox: OutboxService,
+    private readonly config: ConfigService<AppConfig, true>,
   ) {}
 
   /**
@@ -124,8 +127,10 @@ export class UploadStateService {
     await this.deleteSpool(upload);
   }
 
-  private async deleteSpool(upload: Upload): Promise<void> {
+  /** The file is on its holder's disk: another instance leaves it to the holder (media-holders.job.ts). */
+  async deleteSpool(upload: Upload): Promise<void> {
     if (!upload.spoolPath) return;
+    if (upload.mediaHolder && upload.mediaHolder !== this.config.get('instance', { infer: true }).id) return;
     await rm(upload.spoolPath, { force: true });
     await this.em.fork().nativeUpdate(Upload, { id: upload.id }, { spoolPath: null });
   }

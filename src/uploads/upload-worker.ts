@@ -1,9 +1,11 @@
 import { EntityManager } from '@mikro-orm/core';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { Shutdown } from '../common/lifecycle/shutdown';
+import { AppConfig } from '../config/app-config';
 import { UploadTransferService } from './upload-transfer.service';
 import { Upload } from './upload.entity';
 import { leaseFree } from '../common/lease';
@@ -21,11 +23,17 @@ const HEARTBEAT_MS = 10_000;
  * the row, renewed by a heartbeat while the work runs, so several instances share the work and an instance that
  * dies mid-upload is replaced once its lease lapses; the new owner resumes from the last acknowledged byte. An owner
  * that finds its lease taken (it stalled past the lease) stops before its next chunk.
+ *
+ * A received video is on the local disk of the instance that took it (`mediaHolder`): only that instance claims it,
+ * so after a crash the same host (same INSTANCE_ID) continues it; the uploads of an instance gone for longer than
+ * INSTANCE_GONE_AFTER_SECONDS are failed or handed to all instances instead (media-holders.job.ts).
  */
 @Injectable()
 export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(UploadWorker.name);
-  private readonly owner = randomUUID();
+  private readonly instanceId: string;
+  /** This process in leases: its INSTANCE_ID, plus a suffix because several processes may share one. */
+  private readonly owner: string;
   private readonly active = new Set<Promise<void>>();
   /** Claims due uploads every TICK_MS, one claim pass at a time. */
   private readonly claims = new PeriodicTask('upload-claims', TICK_MS, () => this.claimAndRun());
@@ -37,7 +45,11 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
     private readonly shutdown: Shutdown,
-  ) {}
+    config: ConfigService<AppConfig, true>,
+  ) {
+    this.instanceId = config.get('instance', { infer: true }).id;
+    this.owner = `${this.instanceId}#${randomBytes(6).toString('hex')}`;
+  }
 
   onApplicationBootstrap(): void {
     this.claims.start(this.scheduler);
@@ -74,7 +86,7 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
       {
         status: { $in: ['queued', 'uploading', 'processing'] },
         nextActionAt: { $lte: now },
-        ...leaseFree(now),
+        $and: [leaseFree(now), this.mine()],
       },
       { orderBy: { nextActionAt: 'asc' }, limit: CONCURRENCY - this.active.size, fields: ['id'] },
     );
@@ -89,6 +101,11 @@ export class UploadWorker implements OnApplicationBootstrap, BeforeApplicationSh
       if (taken === 1) claimed.push(await em.findOneOrFail(Upload, { id }, { disableIdentityMap: true }));
     }
     return claimed;
+  }
+
+  /** Media every instance can reach, and the media on this instance's own disk (it also deletes them at the end). */
+  private mine() {
+    return { $or: [{ mediaHolder: null }, { mediaHolder: this.instanceId }] };
   }
 
   private run(upload: Upload): void {

@@ -38,6 +38,8 @@ export type UploadSource = 'file' | 'url';
 @Index({ properties: ['tenant', 'userId', 'createdAt'] })
 // The worker's scan: what is not final and due now.
 @Index({ properties: ['status', 'nextActionAt'] })
+// An instance's files still on its disk (its own clean-up), and a gone instance's uploads.
+@Index({ properties: ['mediaHolder', 'spoolPath'] })
 export class Upload {
   [EntityRepositoryType]?: UploadRepository;
 
@@ -75,6 +77,13 @@ export class Upload {
 
   @Property({ type: 'text', nullable: true, hidden: true })
   spoolPath?: string | null;
+
+  /**
+   * The INSTANCE_ID whose local disk holds the received bytes: only that instance sends them. Null when every
+   * instance can reach the media (a videoUrl TikTok pulls).
+   */
+  @Property({ length: 64, nullable: true })
+  mediaHolder?: string | null;
 
   @Property({ type: 'json', nullable: true })
   video?: UploadVideoInfo | null;

@@ -129,10 +129,12 @@ export class UploadsController {
     content: { 'text/event-stream': { schema: { $ref: getSchemaPath(UploadResponse) } } },
   })
   @ApiUploadNotFoundResponse()
+  @ApiRateLimitedResponse('Too many open streams for this API key, or too many requests for this API key')
+  @ApiErrorResponse(503, ['service_unavailable'], 'Too many open streams on the instance, or it is shutting down')
   streamUploadEvents(
     @CurrentTenant() caller: AuthenticatedTenant,
     @Param('id', uuidParam('id')) id: string,
-  ): Observable<MessageEvent> {
+  ): Promise<Observable<MessageEvent>> {
     return this.uploads.streamUpload(caller, id);
   }
 

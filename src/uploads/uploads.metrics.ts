@@ -1,4 +1,4 @@
-import { counter } from '../metrics/metric';
+import { counter, gauge } from '../metrics/metric';
 
 export const uploadsFinishedTotal = counter({
   name: 'tiktok_uploads_finished_total',
@@ -21,4 +21,15 @@ export const uploadsRejectedTotal = counter({
   name: 'tiktok_uploads_rejected_total',
   help: 'Uploads refused before anything reached TikTok, by rule',
   labelNames: ['rule'],
+});
+
+export const eventStreamsOpen = gauge({
+  name: 'gateway_upload_event_streams',
+  help: 'Open upload event streams (GET /api/tiktok/uploads/{id}/events)',
+});
+
+export const eventStreamsRefusedTotal = counter({
+  name: 'gateway_upload_event_streams_refused_total',
+  help: 'Upload event streams refused for being over a cap, by cap (per_key, total)',
+  labelNames: ['reason'],
 });

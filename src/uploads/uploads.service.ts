@@ -9,10 +9,9 @@ import { TikTokCreatorInfo } from '../tiktok-api/tiktok-api.models';
 import { TokensService } from '../tokens/tokens.service';
 import { ListUploadsQuery } from './dto/list-uploads.query';
 import { UploadListResponse, UploadResponse } from './dto/upload.response';
+import { UploadEventHub } from './upload-event-hub';
 import { isFinal, toUploadResponse, UploadStateService } from './upload-state.service';
 import { Upload } from './upload.entity';
-
-const EVENTS_POLL_MS = 500;
 
 @Injectable()
 export class UploadsService {
@@ -21,6 +20,7 @@ export class UploadsService {
     private readonly state: UploadStateService,
     private readonly tokens: TokensService,
     private readonly tiktok: TikTokApiClient,
+    private readonly events: UploadEventHub,
   ) {}
 
   getCreatorInfo(caller: AuthenticatedTenant, userId: string): Promise<TikTokCreatorInfo> {
@@ -91,32 +91,9 @@ export class UploadsService {
     throw new ConflictError(`The upload is ${current.status}; it could not be cancelled.`, { status: current.status });
   }
 
-  /** Server-sent events: the upload on every change, closing after a final state. Works across instances (reads the row). */
-  streamUpload(caller: AuthenticatedTenant, id: string): Observable<MessageEvent> {
-    return new Observable<MessageEvent>((subscriber) => {
-      let lastSeen = '';
-      let timer: NodeJS.Timeout | undefined;
-      let closed = false;
-      const check = async () => {
-        try {
-          const upload = await this.find(caller, id);
-          const stamp = `${upload.updatedAt.getTime()}:${upload.status}:${upload.uploadedBytes}`;
-          if (stamp !== lastSeen) {
-            lastSeen = stamp;
-            subscriber.next({ data: toUploadResponse(upload), type: 'upload' });
-          }
-          if (isFinal(upload.status)) return subscriber.complete();
-          if (!closed) timer = setTimeout(() => void check(), EVENTS_POLL_MS);
-        } catch (error) {
-          subscriber.error(error);
-        }
-      };
-      void check();
-      return () => {
-        closed = true;
-        clearTimeout(timer);
-      };
-    });
+  /** Server-sent events: the upload on every change, closing after a final state (see UploadEventHub). */
+  streamUpload(caller: AuthenticatedTenant, id: string): Promise<Observable<MessageEvent>> {
+    return this.events.open(caller, id);
   }
 
   private async find(caller: AuthenticatedTenant, id: string): Promise<Upload> {

@@ -67,6 +67,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PUBLIC_URL: TEST_PUBLIC_URL,
     TIKTOK_AUTH_URL: sandbox.authorizeUrl,
     TIKTOK_API_BASE_URL: sandbox.baseUrl,
+    // Test receivers (WebhookReceiver) listen on loopback over plain http, which tenant webhooks may use only when
+    // allow-listed.
+    TENANT_WEBHOOK_ALLOW: '127.0.0.1',
     ...options.env,
   });
   const logStream = new PassThrough();

@@ -19,7 +19,10 @@ export class CreateTenantDto {
   @IsRegisteredReturnUrls()
   returnUrls?: string[];
 
-  /** Where signed notifications are POSTed. */
+  /**
+   * Where signed notifications are POSTed: an https URL to a public address, without user name or password (plain
+   * http and private addresses only for hosts the operator allow-lists in TENANT_WEBHOOK_ALLOW).
+   */
   @IsOptional()
   @IsUrl(HTTP_URL)
   webhookUrl?: string;

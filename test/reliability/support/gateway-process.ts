@@ -60,9 +60,33 @@ export class GatewayProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** Starts `main` (from ensureBuilt) on `port` with exactly `env` (plus PATH) and waits until /health/ready answers 200. */
-  static async start(main: string, port: number, env: Record<string, string>, cwd: string): Promise<GatewayProcess> {
-    const child = spawn(process.execPath, [main], {
+  /**
+   * Starts `main` (from ensureBuilt) on `port` with exactly `env` (plus PATH) and waits until /health/ready answers 200.
+   * With `hide`, the process runs in its own mount namespace with an empty tmpfs over that folder, as if it were on
+   * another host that cannot see it (needs root and util-linux's `unshare`).
+   */
+  static async start(
+    main: string,
+    port: number,
+    env: Record<string, string>,
+    cwd: string,
+    options: { hide?: string } = {},
+  ): Promise<GatewayProcess> {
+    const [command, args] = options.hide
+      ? [
+          'unshare',
+          [
+            '--mount',
+            '--propagation',
+            'private',
+            'sh',
+            '-c',
+            'mount -t tmpfs tmpfs "$1" && exec "$2" "$3"',
+            'sh',
+          ].concat([options.hide, process.execPath, main]),
+        ]
+      : [process.execPath, [main]];
+    const child = spawn(command, args, {
       cwd,
       // The copy of dist/ lives outside the repository; its packages still come from the repository's node_modules.
       env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), PORT: String(port), ...env },
@@ -73,7 +97,7 @@ export class GatewayProcess {
     return gateway;
   }
 
-  /** The process id (tests read /proc/<pid>/fd to find descriptors left open). */
+  /** The process id, also with `hide` (`exec` keeps it): tests read /proc/<pid>/fd and /proc/<pid>/root. */
   get pid(): number {
     return this.child.pid ?? 0;
   }

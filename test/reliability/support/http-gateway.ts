@@ -22,11 +22,14 @@ export class HttpGateway {
     return new HttpGateway(this.baseUrl, apiKey);
   }
 
-  async createTenant(adminKey: string): Promise<{ id: string; apiKey: string; webhookSecret: string }> {
+  async createTenant(
+    adminKey: string,
+    fields: { webhookUrl?: string } = {},
+  ): Promise<{ id: string; apiKey: string; webhookSecret: string }> {
     const response = await fetch(`${this.baseUrl}/api/admin/tenants`, {
       method: 'POST',
       headers: { 'X-Admin-Key': adminKey, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'reliability' }),
+      body: JSON.stringify({ name: 'reliability', ...fields }),
     });
     return (await expectStatus(response, 201)) as { id: string; apiKey: string; webhookSecret: string };
   }
@@ -72,6 +75,10 @@ export class HttpGateway {
 
   async upload(id: string): Promise<UploadView> {
     return (await expectStatus(await this.api('GET', `/api/tiktok/uploads/${id}`), 200)) as UploadView;
+  }
+
+  async cancel(id: string): Promise<UploadView> {
+    return (await expectStatus(await this.api('DELETE', `/api/tiktok/uploads/${id}`), 200)) as UploadView;
   }
 
   /** Polls until `accept` holds (default: a final status); throws with the last view when time runs out. */

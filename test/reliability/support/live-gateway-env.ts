@@ -58,6 +58,8 @@ export function liveGatewayEnv(
     TIKTOK_API_BASE_URL: wiring.apiBaseUrl,
     UPLOAD_SPOOL_DIR: wiring.spoolDir,
     LOG_LEVEL: 'info',
+    // Test receivers listen on loopback over plain http (see WebhookReceiver).
+    TENANT_WEBHOOK_ALLOW: '127.0.0.1',
     ...extra,
   };
 }
