@@ -433,7 +433,8 @@ export interface components {
             returnUrls?: string[];
             /**
              * Format: uri
-             * @description Where signed notifications are POSTed.
+             * @description Where signed notifications are POSTed: an https URL to a public address, without user name or password (plain
+             *     http and private addresses only for hosts the operator allow-lists in TENANT_WEBHOOK_ALLOW).
              */
             webhookUrl?: string;
         };
@@ -3014,7 +3015,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many requests for this API key (code: rate_limited) */
+            /** @description Too many open streams for this API key, or too many requests for this API key (code: rate_limited) */
             429: {
                 headers: {
                     /** @description Seconds to wait before the next attempt. */
@@ -3036,6 +3037,33 @@ export interface operations {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
                             code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description Too many open streams on the instance, or it is shutting down (code: service_unavailable) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable; retry shortly.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "service_unavailable";
                         };
                     };
                 };
