@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { generateApiKey, randomToken } from '../common/crypto/secret-hash';
+import { generateApiKey, randomToken, SANDBOX_API_KEY_PREFIX } from '../common/crypto/secret-hash';
 import { generateKeyRingEntry } from '../tokens/token-cipher';
 import { Env } from './app-config';
 
@@ -32,7 +32,8 @@ function loadOrCreate(file: string): SandboxSecrets {
   const secrets: SandboxSecrets = {
     adminApiKey: `adm_${randomToken(32)}`,
     tokenEncryptionKeys: generateKeyRingEntry('sandbox1'),
-    demoApiKey: generateApiKey().key,
+    // An existing file keeps its demo key (a tgw_live_ one from an older install still works).
+    demoApiKey: generateApiKey(SANDBOX_API_KEY_PREFIX).key,
   };
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // data/ also holds the database and the spool
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });

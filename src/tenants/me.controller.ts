@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentTenant } from '../common/auth/auth.decorators';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { CurrentTenantResponse } from './dto/tenant.response';
@@ -13,6 +13,7 @@ export class MeController {
 
   /** The tenant the API key belongs to; a cheap way to check a key works. */
   @Get()
+  @ApiOkResponse({ type: CurrentTenantResponse })
   getCurrentTenant(@CurrentTenant() tenant: AuthenticatedTenant): Promise<CurrentTenantResponse> {
     return this.tenants.describe(tenant);
   }

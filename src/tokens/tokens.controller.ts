@@ -1,21 +1,22 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiKeyAuth, CurrentTenant } from '../common/auth/auth.decorators';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
-import { ErrorResponse } from '../common/http/error.response';
+import { ApiJsonBodyOnlyResponse, ApiValidationFailedResponse } from '../common/http/api-errors';
 import { ConnectionStatusResponse, DisconnectResponse } from './dto/connection-status.response';
 import { DisconnectDto, UserIdQuery } from './dto/user-id.dto';
 import { TokensService } from './tokens.service';
 
 @ApiTags('connections')
 @ApiKeyAuth()
-@ApiBadRequestResponse({ type: ErrorResponse, description: 'validation_failed' })
+@ApiValidationFailedResponse()
 @Controller('api/tiktok')
 export class TokensController {
   constructor(private readonly tokens: TokensService) {}
 
   /** Whether the user has a connected TikTok account, and its profile and token lifetimes (never the tokens). */
   @Get('status')
+  @ApiOkResponse({ type: ConnectionStatusResponse })
   getConnectionStatus(
     @CurrentTenant() caller: AuthenticatedTenant,
     @Query() query: UserIdQuery,
@@ -26,6 +27,8 @@ export class TokensController {
   /** Revokes the token at TikTok and deletes it here (even when TikTok is unreachable). Idempotent. */
   @Post('disconnect')
   @HttpCode(200)
+  @ApiOkResponse({ type: DisconnectResponse })
+  @ApiJsonBodyOnlyResponse()
   disconnect(@CurrentTenant() caller: AuthenticatedTenant, @Body() dto: DisconnectDto): Promise<DisconnectResponse> {
     return this.tokens.disconnect(caller, dto.userId);
   }

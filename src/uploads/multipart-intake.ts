@@ -83,12 +83,30 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
     parser.on('field', (name, value, info) => {
       if (settled) return;
       if (info.valueTruncated) return fail(new ValidationFailedError(`Field ${name} is too long.`));
+      if (name === FILE_FIELD) {
+        return fail(
+          new ValidationFailedError(
+            `The field "${FILE_FIELD}" arrived as text; send the video as a file part (with a filename).`,
+            {
+              field: FILE_FIELD,
+            },
+          ),
+        );
+      }
       fields[name] = value;
     });
     parser.on('file', (name, stream: Readable) => {
       // busboy destroys a part cut short with an error: unheard, it would end the process.
       stream.on('error', (error) => fail(intakeError(error)));
-      if (settled || name !== FILE_FIELD || spooling) {
+      if (!settled && name !== FILE_FIELD) {
+        stream.resume();
+        return fail(
+          new ValidationFailedError(`The file came in the field "${name}"; send it in the field "${FILE_FIELD}".`, {
+            field: name,
+          }),
+        );
+      }
+      if (settled || spooling) {
         stream.resume();
         return fail(new ValidationFailedError(ONE_FILE));
       }

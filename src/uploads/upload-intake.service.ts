@@ -81,6 +81,13 @@ export class UploadIntakeService {
         path,
         maxBytes,
         beforeFile: async (fields) => {
+          // The fields are checked before a byte of the file is stored, so they must come first.
+          if (fields.userId === undefined) {
+            throw new ValidationFailedError(
+              'The form has no userId before its file: send the fields (userId, mode, ...) first and the file "video" last.',
+              { field: 'userId' },
+            );
+          }
           prepared = await this.prepare(caller, fields, key);
           return !prepared.existing;
         },
@@ -104,6 +111,12 @@ export class UploadIntakeService {
     body: Record<string, unknown>,
     key?: string,
   ): Promise<UploadResponse> {
+    if (body && typeof body === 'object' && 'video' in body) {
+      throw new ValidationFailedError(
+        'A JSON body cannot carry the file: send multipart/form-data with the file in "video", or JSON with videoUrl.',
+        { field: 'video' },
+      );
+    }
     const prepared = await this.prepare(caller, body ?? {}, key);
     if (prepared.existing) return prepared.existing;
     const { dto } = prepared;

@@ -1,55 +1,38 @@
-import {
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Sse,
-  MessageEvent,
-} from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Sse, MessageEvent } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConflictResponse,
-  ApiConsumes,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiPayloadTooLargeResponse,
-  ApiProduces,
-  ApiResponse,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnprocessableEntityResponse,
-  ApiUnsupportedMediaTypeResponse,
-  getSchemaPath,
   ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { Request } from 'express';
 import { Observable } from 'rxjs';
-import { ApiKeyAuth, CurrentTenant, IdempotencyKeyHeader } from '../common/auth/auth.decorators';
+import { ApiKeyAuth, CurrentTenant, IdempotencyKey, IdempotencyKeyHeader } from '../common/auth/auth.decorators';
 import { RefusedWhileShuttingDown } from '../common/lifecycle/shutdown-guards';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
-import { ErrorResponse } from '../common/http/error.response';
+import { AcceptsBodies } from '../common/http/content-type.guard';
+import { ApiErrorResponse, ApiRateLimitedResponse, ApiValidationFailedResponse } from '../common/http/api-errors';
+import { uuidParam } from '../common/http/uuid-param.pipe';
 import { TikTokCreatorInfo } from '../tiktok-api/tiktok-api.models';
 import { UserIdQuery } from '../tokens/dto/user-id.dto';
 import { CreatorInfoResponse } from './dto/creator-info.response';
 import { ListUploadsQuery } from './dto/list-uploads.query';
 import { UploadListResponse, UploadResponse } from './dto/upload.response';
-import { UPLOAD_FORM_SCHEMA, UPLOAD_JSON_SCHEMA } from './upload-form.schema';
+import { UPLOAD_REQUEST_BODY } from './upload-form.schema';
 import { UploadIntakeService } from './upload-intake.service';
 import { UploadsService } from './uploads.service';
 
+const ApiNotConnectedResponse = () =>
+  ApiErrorResponse(409, ['not_connected', 'reauth_required'], 'The user has no usable TikTok connection');
+const ApiUploadNotFoundResponse = () =>
+  ApiErrorResponse(404, ['not_found'], "No upload with this id among the caller's");
+
 @ApiTags('publishing')
 @ApiKeyAuth()
-@ApiExtraModels(ErrorResponse)
-@ApiBadRequestResponse({ type: ErrorResponse, description: 'validation_failed' })
+@ApiExtraModels(UploadResponse)
+@ApiValidationFailedResponse()
 @Controller('api/tiktok')
 export class UploadsController {
   constructor(
@@ -60,12 +43,13 @@ export class UploadsController {
   /** The creator's current posting options from TikTok (query it right before showing a post form). */
   @Get('creator-info')
   @ApiOkResponse({ type: CreatorInfoResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'not_connected or reauth_required' })
-  @ApiResponse({
-    status: 502,
-    type: ErrorResponse,
-    description: "tiktok_error (e.g. spam_risk_too_many_posts), with TikTok's code and log_id",
-  })
+  @ApiNotConnectedResponse()
+  @ApiErrorResponse(
+    502,
+    ['tiktok_error'],
+    "TikTok refused (e.g. spam_risk_too_many_posts); details carry TikTok's code and log_id",
+  )
+  @ApiErrorResponse(503, ['tiktok_unavailable'], 'TikTok could not be reached')
   getCreatorInfo(
     @CurrentTenant() caller: AuthenticatedTenant,
     @Query() query: UserIdQuery,
@@ -81,36 +65,39 @@ export class UploadsController {
   @HttpCode(202)
   @RefusedWhileShuttingDown()
   @IdempotencyKeyHeader()
-  @ApiConsumes('multipart/form-data', 'application/json')
-  @ApiBody({
-    schema: { oneOf: [UPLOAD_FORM_SCHEMA, UPLOAD_JSON_SCHEMA] },
-    description: 'multipart/form-data with the file in `video`, or application/json with `videoUrl`',
-  })
-  @ApiAcceptedResponse({ type: UploadResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'not_connected or reauth_required' })
-  @ApiPayloadTooLargeResponse({ type: ErrorResponse, description: 'payload_too_large' })
-  @ApiUnsupportedMediaTypeResponse({
-    type: ErrorResponse,
-    description: 'unsupported_media_type: not a video container',
-  })
-  @ApiUnprocessableEntityResponse({
-    type: ErrorResponse,
-    description: 'video_rejected: details name the rule and the measured value',
-  })
-  @ApiTooManyRequestsResponse({
-    type: ErrorResponse,
-    description: 'rate_limited (per API key and user, or too many uploads of the key at once), with Retry-After',
-  })
-  @ApiServiceUnavailableResponse({
-    type: ErrorResponse,
-    description:
-      'service_unavailable: too many uploads at once on the instance, too little free disk, the instance is ' +
-      'shutting down, or a backing service is down; with Retry-After',
-  })
+  @AcceptsBodies(
+    ['multipart/form-data', 'application/json'],
+    'Send multipart/form-data (the fields, then the file in "video"), or application/json with videoUrl.',
+  )
+  @ApiOperation({ requestBody: UPLOAD_REQUEST_BODY })
+  @ApiAcceptedResponse({ type: UploadResponse, description: 'Accepted; follow it with getUpload or its events' })
+  @ApiErrorResponse(403, ['forbidden'], 'The user did not grant the scope this mode needs')
+  @ApiNotConnectedResponse()
+  @ApiErrorResponse(413, ['payload_too_large'], 'The video is larger than UPLOAD_MAX_BYTES')
+  @ApiErrorResponse(
+    415,
+    ['unsupported_media_type'],
+    'Not multipart/form-data or JSON, or the file is not a video container',
+  )
+  @ApiErrorResponse(422, ['video_rejected'], 'The video breaks a TikTok rule; details name the rule and the value')
+  @ApiRateLimitedResponse(
+    'Too many uploads for this API key and user, too many uploads of this key at once, or too many requests for this key',
+  )
+  @ApiErrorResponse(
+    502,
+    ['tiktok_error'],
+    'Direct posts: TikTok refused the creator-info check; details carry its code',
+  )
+  @ApiErrorResponse(
+    503,
+    ['service_unavailable', 'tiktok_unavailable'],
+    'Too many uploads at once on the instance, too little free disk, the instance is shutting down or a backing ' +
+      'service is down (with Retry-After); or, for direct posts, TikTok could not be reached',
+  )
   createUpload(
     @CurrentTenant() caller: AuthenticatedTenant,
     @Req() req: Request,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<UploadResponse> {
     return this.intake.createUpload(caller, req, idempotencyKey);
   }
@@ -128,36 +115,39 @@ export class UploadsController {
   /** One upload: status, progress, TikTok's publish id, status, fail reason and post ids. */
   @Get('uploads/:id')
   @ApiOkResponse({ type: UploadResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiUploadNotFoundResponse()
   getUpload(
     @CurrentTenant() caller: AuthenticatedTenant,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam('id')) id: string,
   ): Promise<UploadResponse> {
     return this.uploads.getUpload(caller, id);
   }
 
   /** Server-sent events: the upload object on every change; the stream ends after a final state. */
   @Sse('uploads/:id/events')
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: `text/event-stream of ${getSchemaPath(UploadResponse)} objects (event "upload")` })
-  @ApiNotFoundResponse({ type: ErrorResponse })
-  @ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'rate_limited: too many open streams for this key' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'service_unavailable: too many open streams' })
+  @ApiOkResponse({
+    description: 'One `event: upload` whose `data` is the upload as JSON on every change; ends after a final state',
+    content: { 'text/event-stream': { schema: { $ref: getSchemaPath(UploadResponse) } } },
+  })
+  @ApiUploadNotFoundResponse()
+  @ApiRateLimitedResponse('Too many open streams for this API key, or too many requests for this API key')
+  @ApiErrorResponse(503, ['service_unavailable'], 'Too many open streams on the instance, or it is shutting down')
   streamUploadEvents(
     @CurrentTenant() caller: AuthenticatedTenant,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam('id')) id: string,
   ): Promise<Observable<MessageEvent>> {
     return this.uploads.streamUpload(caller, id);
   }
 
   /** Cancels an upload TikTok has not started posting (409 when it is too late). */
   @Delete('uploads/:id')
-  @ApiOkResponse({ type: UploadResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'conflict: TikTok can no longer cancel it' })
+  @ApiOkResponse({ type: UploadResponse, description: 'Cancelled' })
+  @ApiUploadNotFoundResponse()
+  @ApiErrorResponse(409, ['conflict'], 'TikTok can no longer cancel it')
+  @ApiErrorResponse(503, ['tiktok_unavailable'], 'TikTok could not be reached')
   cancelUpload(
     @CurrentTenant() caller: AuthenticatedTenant,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam('id')) id: string,
   ): Promise<UploadResponse> {
     return this.uploads.cancelUpload(caller, id);
   }

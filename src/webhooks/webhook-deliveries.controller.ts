@@ -1,7 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminAuth } from '../common/auth/auth.decorators';
-import { ErrorResponse } from '../common/http/error.response';
+import { ApiErrorResponse, ApiValidationFailedResponse } from '../common/http/api-errors';
+import { uuidParam } from '../common/http/uuid-param.pipe';
 import { ListDeliveriesQuery } from './dto/list-deliveries.query';
 import { WebhookDeliveryListResponse } from './dto/webhook-delivery.response';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
@@ -14,9 +15,11 @@ export class WebhookDeliveriesController {
 
   /** The tenant's most recent notifications with their delivery outcome, newest first. */
   @Get()
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiOkResponse({ type: WebhookDeliveryListResponse })
+  @ApiErrorResponse(404, ['not_found'], 'No such tenant')
+  @ApiValidationFailedResponse('The id is not a UUID, or limit is out of range')
   listWebhookDeliveries(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Query() query: ListDeliveriesQuery,
   ): Promise<WebhookDeliveryListResponse> {
     return this.deliveries.listRecent(id, query.limit);

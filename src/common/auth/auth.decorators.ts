@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiHeader, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiSecurity } from '@nestjs/swagger';
 import { Request } from 'express';
-import { ErrorResponse } from '../http/error.response';
+import { ApiErrorResponse, ApiRateLimitedResponse } from '../http/api-errors';
 import { AuthenticatedTenant } from './authenticated-tenant';
 
 export const AUTH_KIND = 'auth-kind';
@@ -22,7 +22,7 @@ export const AdminAuth = () =>
   applyDecorators(
     SetMetadata(AUTH_KIND, 'admin'),
     ApiSecurity('admin-key'),
-    ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing or wrong X-Admin-Key.' }),
+    ApiErrorResponse(401, ['unauthorized'], 'Missing or wrong X-Admin-Key'),
   );
 
 /** The default for every other route; the global guard enforces it even where this decorator is absent. */
@@ -30,11 +30,26 @@ export const ApiKeyAuth = () =>
   applyDecorators(
     SetMetadata(AUTH_KIND, 'api-key'),
     ApiSecurity('api-key'),
-    ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, wrong or revoked X-API-Key.' }),
+    ApiErrorResponse(401, ['unauthorized'], 'Missing, wrong or revoked X-API-Key'),
+    // The `api` budget counts every keyed route (see RateLimitsModule).
+    ApiRateLimitedResponse('Too many requests for this API key'),
   );
 
+/**
+ * The optional `Idempotency-Key` header, documented once. A custom parameter decorator rather than
+ * `@Headers('idempotency-key')`, which Swagger would list a second time, lower-case and required.
+ */
 export const IdempotencyKeyHeader = () =>
-  ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key and user return the same upload.' });
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'The same key and user return the same upload (1 to 200 visible ASCII characters).',
+    schema: { type: 'string', maxLength: 200, example: 'order-1042-video' },
+  });
+
+export const IdempotencyKey = createParamDecorator((_: unknown, context: ExecutionContext): string | undefined =>
+  context.switchToHttp().getRequest<Request>().header('idempotency-key'),
+);
 
 export const CurrentTenant = createParamDecorator((_: unknown, context: ExecutionContext): AuthenticatedTenant => {
   const tenant = context.switchToHttp().getRequest<Request>().tenant;

@@ -32,7 +32,15 @@ export class AuthGuard implements CanActivate {
     await this.failures.assertNotBlocked(source);
     if (kind === 'admin') return this.checkAdminKey(request.header('x-admin-key'), source);
     const rawKey = request.header('x-api-key');
-    if (!rawKey) throw unauthorized('Send your API key in the X-API-Key header.');
+    if (!rawKey) {
+      // A common first try: the key as a bearer token, which this service never reads.
+      const bearer = /^bearer\s/i.test(request.header('authorization') ?? '');
+      throw unauthorized(
+        bearer
+          ? 'Send your API key in the X-API-Key header; this service does not read Authorization: Bearer.'
+          : 'Send your API key in the X-API-Key header.',
+      );
+    }
     const tenant = await this.apiKeys.authenticate(rawKey);
     if (!tenant) throw await this.wrongKey(source, 'The API key is wrong or has been revoked.');
     request.tenant = tenant;

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { apiKeyLookupId, generateApiKey, hashSecret, randomToken, secretsEqual } from './secret-hash';
+import {
+  apiKeyLookupId,
+  generateApiKey,
+  hashSecret,
+  randomToken,
+  SANDBOX_API_KEY_PREFIX,
+  secretsEqual,
+} from './secret-hash';
 
 describe(generateApiKey.name, () => {
   it('should make a prefixed key of 32 random bytes in base64url', () => {
@@ -20,8 +27,16 @@ describe(generateApiKey.name, () => {
     const { key, prefix, lookupId } = generateApiKey('tgw_test_');
     expect(key.startsWith('tgw_test_')).toBe(true);
     expect(prefix).toBe('tgw_test_');
-    expect(apiKeyLookupId(key, 'tgw_test_')).toBe(lookupId);
+    expect(apiKeyLookupId(key, ['tgw_test_'])).toBe(lookupId);
     expect(apiKeyLookupId(key)).toBeUndefined();
+  });
+
+  it('should find sandbox keys and live keys alike', () => {
+    const sandbox = generateApiKey(SANDBOX_API_KEY_PREFIX);
+    expect(sandbox.key).toMatch(/^tgw_sandbox_[A-Za-z0-9_-]{43}$/);
+    expect(apiKeyLookupId(sandbox.key)).toBe(sandbox.lookupId);
+    const live = generateApiKey();
+    expect(apiKeyLookupId(live.key)).toBe(live.lookupId);
   });
 
   it('should refuse a prefix that would make keys ambiguous or unsafe in headers', () => {

@@ -1,6 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const API_KEY_PREFIX = 'tgw_live_';
+/** The demo tenant's key in sandbox mode says so; it is looked up and checked like any other key. */
+export const SANDBOX_API_KEY_PREFIX = 'tgw_sandbox_';
+const KNOWN_PREFIXES = [API_KEY_PREFIX, SANDBOX_API_KEY_PREFIX];
 /** Characters of the random part stored in clear, so a key's row is found by an index rather than by its hash. */
 export const API_KEY_LOOKUP_ID_LENGTH = 12;
 
@@ -26,9 +29,13 @@ export function generateApiKey(prefix = API_KEY_PREFIX): GeneratedApiKey {
   return { key: `${prefix}${body}`, prefix, lookupId: body.slice(0, API_KEY_LOOKUP_ID_LENGTH) };
 }
 
-/** The lookup id of a presented key, or undefined when it cannot be one of ours (refuse without a query). */
-export function apiKeyLookupId(key: string, prefix = API_KEY_PREFIX): string | undefined {
-  if (!key.startsWith(prefix)) return undefined;
+/**
+ * The lookup id of a presented key, or undefined when it cannot be one of ours (refuse without a query). The prefix
+ * is not part of the lookup id; the hash of the whole key still tells a sandbox key from a live one.
+ */
+export function apiKeyLookupId(key: string, prefixes: readonly string[] = KNOWN_PREFIXES): string | undefined {
+  const prefix = prefixes.find((candidate) => key.startsWith(candidate));
+  if (prefix === undefined) return undefined;
   const body = key.slice(prefix.length);
   return API_KEY_BODY_PATTERN.test(body) ? body.slice(0, API_KEY_LOOKUP_ID_LENGTH) : undefined;
 }

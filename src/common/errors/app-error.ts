@@ -1,23 +1,26 @@
 import { HttpStatus } from '@nestjs/common';
 
-/** The stable error codes of API.md ("Callers and errors"). */
-export type ErrorCode =
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'validation_failed'
-  | 'invalid_state'
-  | 'not_connected'
-  | 'reauth_required'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'video_rejected'
-  | 'rate_limited'
-  | 'tiktok_error'
-  | 'tiktok_unavailable'
-  | 'service_unavailable'
-  | 'internal_error';
+/** The stable error codes an error body can carry (docs/errors.md). */
+export const ERROR_CODES = [
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'validation_failed',
+  'invalid_state',
+  'not_connected',
+  'reauth_required',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'video_rejected',
+  'rate_limited',
+  'tiktok_error',
+  'tiktok_unavailable',
+  'service_unavailable',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** A refusal or failure the exception filter turns into the API.md error envelope. */
 export class AppError extends Error {

@@ -1,20 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ERROR_CODES, ErrorCode } from '../errors/app-error';
 
-class ErrorBody {
-  @ApiProperty({ example: 'validation_failed', description: 'A stable code from API.md.' })
-  code: string;
+export class ErrorBody {
+  @ApiProperty({ enum: ERROR_CODES, enumName: 'ErrorCode', description: 'Stable; see docs/errors.md.' })
+  code: ErrorCode;
 
-  @ApiProperty({ example: 'Invalid request: userId must match ...' })
+  @ApiProperty({ description: 'For people: what was wrong and what to send instead.' })
   message: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Machine-readable facts.' })
   details?: Record<string, unknown>;
 
-  @ApiProperty({ example: '4f1c2d3e-...' })
+  @ApiProperty({
+    description: 'Also in the X-Request-Id header and in our logs.',
+    example: '0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41',
+  })
   requestId: string;
 }
 
-/** The error envelope of API.md: the body every refusal has (AllExceptionsFilter) and its Swagger schema. */
+/** The error envelope every refusal has (AllExceptionsFilter) and its Swagger schema. */
 export class ErrorResponse {
   @ApiProperty({ type: ErrorBody })
   error: ErrorBody;

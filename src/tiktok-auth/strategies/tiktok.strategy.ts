@@ -126,7 +126,8 @@ export class TikTokStrategy extends PassportStrategy(OAuth2Strategy, 'tiktok', 6
       const { attempt } = await this.flow.consumeState(state, req.cookies ?? {}, this.clock.now());
       const tiktokError = String(req.query.error);
       const reason = tiktokError === 'access_denied' ? 'access_denied' : 'tiktok_authorization_error';
-      this.error(new ConnectFlowError(reason, attempt.returnUrl, 'forbidden', 403, { tiktokError }));
+      // Without a return URL every failed callback answers 400 with the error body, a declined consent too.
+      this.error(new ConnectFlowError(reason, attempt.returnUrl, 'forbidden', 400, { tiktokError }));
     } catch (error) {
       this.error(error as Error);
     }
