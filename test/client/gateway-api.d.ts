@@ -2399,7 +2399,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Too many uploads for this API key and user, or too many requests for this API key (code: rate_limited) */
+            /** @description Too many uploads for this API key and user, too many uploads of this key at once, or too many requests for this key (code: rate_limited) */
             429: {
                 headers: {
                     /** @description Seconds to wait before the next attempt. */
