@@ -168,9 +168,13 @@ export class TikTokApiClient implements OnApplicationShutdown {
     });
   }
 
-  /** Last, after the workers have drained: the chunk in flight and the final status polls still need it. */
+  /**
+   * Last, after the workers have drained within the shutdown grace (the chunk in flight and the final status polls
+   * need the client until then). A request still running now outlived the grace: it is cut rather than waited for
+   * (a chunk PUT may take minutes), and its upload resumes elsewhere once the lease lapses, as after a crash.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await this.dispatcher.close();
+    await this.dispatcher.destroy();
   }
 
   private clientCredentials() {

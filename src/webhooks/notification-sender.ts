@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
@@ -16,7 +16,7 @@ export const SEND_TIMEOUT_MS = 10_000;
  * could be answered differently: DNS rebinding).
  */
 @Injectable()
-export class NotificationSender implements OnModuleDestroy {
+export class NotificationSender implements OnApplicationShutdown {
   private readonly agent: Agent;
 
   constructor(private readonly policy: WebhookTargetPolicy) {
@@ -51,8 +51,12 @@ export class NotificationSender implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.agent.close();
+  /**
+   * Last, after the outbox pass has drained within the shutdown grace (closing earlier would fail a send already
+   * leased); a send still running then is cut, and its message is retried once its lease lapses.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.destroy();
   }
 
   /** net.connect's lookup: resolves once, refuses the connection unless every address passes the policy. */

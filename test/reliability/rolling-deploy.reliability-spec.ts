@@ -102,6 +102,10 @@ describe(`SIGTERM to an instance mid-transfer, another on the same ${usingPostgr
     expect(refused.status).toBe(503);
     expect(refused.body.error.code).toBe('service_unavailable');
     expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+    // Express answers an unknown path synchronously; draining must not try to set a header on it afterwards.
+    const unknown = await fetch(`${a.baseUrl}/no-such-path`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('connection')).toBe('close');
 
     expect(await stream).toBe('ended cleanly');
     const exit = await a.waitForExit((GRACE_SECONDS + 5) * 1000);

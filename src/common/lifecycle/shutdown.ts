@@ -1,18 +1,30 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../../config/app-config';
 
+/** The signals Nest's shutdown hooks close the app on (app.factory.ts); draining starts on the signal itself. */
+const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+
 /**
- * The service's shutdown, as a rolling deploy needs it. On SIGTERM (Nest's first hook, `onModuleDestroy`) it starts
- * draining: readiness answers 503, new uploads are refused, event streams end, workers stop after their current step
+ * The service's shutdown, as a rolling deploy needs it. On SIGTERM (the signal itself, before any of Nest's hooks,
+ * some of which wait; or `onModuleDestroy` when the app is closed without a signal) it starts draining: readiness answers 503, new uploads are refused, event streams end, workers stop after their current step
  * and hand their leases back. Work in flight then gets SHUTDOWN_GRACE_SECONDS in all; whatever is still running after
  * that is left, as after a crash, to the other instances once its lease lapses.
  */
 @Injectable()
-export class Shutdown implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
+export class Shutdown
+  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(Shutdown.name);
   private readonly draining$ = new AbortController();
   private readonly graceMs: number;
@@ -44,18 +56,26 @@ export class Shutdown implements OnApplicationBootstrap, OnModuleDestroy, Before
   }
 
   onApplicationBootstrap(): void {
-    this.server()?.on('request', (_request, response: ServerResponse) => {
+    // First among the server's listeners, so the header is set before Express answers (a 404 answers synchronously).
+    this.server()?.prependListener('request', (_request, response: ServerResponse) => {
       this.requestsInFlight += 1;
       response.once('close', () => this.requestFinished());
       // While draining, no connection is kept for a next request: the client's next one opens a connection the
       // balancer sends to another instance, and the unread body of a refused upload is not waited for.
-      if (this.draining) response.setHeader('Connection', 'close');
+      if (this.draining && !response.headersSent) response.setHeader('Connection', 'close');
     });
+    SHUTDOWN_SIGNALS.forEach((signal) => process.prependListener(signal, this.onSignal));
   }
 
   onModuleDestroy(): void {
     this.begin();
   }
+
+  onApplicationShutdown(): void {
+    SHUTDOWN_SIGNALS.forEach((signal) => process.removeListener(signal, this.onSignal));
+  }
+
+  private readonly onSignal = () => this.begin();
 
   /** Before Nest closes the HTTP server (which waits for every open request): requests in flight get the grace. */
   async beforeApplicationShutdown(): Promise<void> {
