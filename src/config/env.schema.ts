@@ -5,6 +5,7 @@ import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES 
 import { parseKeyRing } from '../tokens/token-cipher';
 import { parseWebhookAllowList } from '../common/net/webhook-target-policy';
 import { AppConfig, Env } from './app-config';
+import { parseRange } from '../common/net/ip-address';
 
 /** The placeholders .env.example ships with; live mode refuses them. */
 export const PLACEHOLDER_MARKER = 'change-me';
@@ -164,21 +165,13 @@ function trustProxyValue(value: string | undefined, problems: string[]): boolean
   if (value === 'true' || value === 'false') return value === 'true';
   if (/^\d+$/.test(value)) return Number(value);
   const items = value.split(',').map((item) => item.trim());
-  const bad = items.filter((item) => !TRUST_PROXY_NAMES.includes(item) && !isAddressOrRange(item));
+  const bad = items.filter((item) => !TRUST_PROXY_NAMES.includes(item) && parseRange(item) === undefined);
   if (bad.length > 0) {
     problems.push(
       `TRUST_PROXY: must be true, a hop count, or comma-separated addresses, CIDR ranges or ${TRUST_PROXY_NAMES.join('/')}; not "${bad.join(', ')}"`,
     );
   }
   return items.join(',');
-}
-
-function isAddressOrRange(item: string): boolean {
-  const [address, prefix, ...rest] = item.split('/');
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 function storageConfig(read: EnvReader, problems: string[]): AppConfig['storage'] {

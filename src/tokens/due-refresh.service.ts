@@ -4,6 +4,7 @@ import { Connection } from './connection.entity';
 import { ConnectionRepository } from './connection.repository';
 import { RefreshResult, TokenRefreshService } from './token-refresh.service';
 import { connectionsByStatus, soonestExpirySeconds } from './tokens.metrics';
+import { runPool } from '../common/run-pool';
 
 const BATCH_SIZE = 500;
 const CONCURRENCY = 8;
@@ -56,17 +57,4 @@ export class DueRefreshService {
     if (soonest?.accessTokenExpiresAt)
       soonestExpirySeconds.set((soonest.accessTokenExpiresAt.getTime() - now.getTime()) / 1000);
   }
-}
-
-async function runPool<T>(
-  items: T[],
-  concurrency: number,
-  stopRequested: () => boolean,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !stopRequested()) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

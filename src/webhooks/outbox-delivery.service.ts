@@ -10,6 +10,7 @@ import { OutboxMessage } from './outbox-message.entity';
 import { OutboxMessageRepository } from './outbox-message.repository';
 import { notificationsTotal, outboxBacklog, outboxOldestPendingAgeSeconds } from './webhooks.metrics';
 import { leaseFree } from '../common/lease';
+import { runPool } from '../common/run-pool';
 
 const BATCH_SIZE = 100;
 const CONCURRENCY = 8;
@@ -132,17 +133,4 @@ export class OutboxDeliveryService {
   private repository(): OutboxMessageRepository {
     return this.em.fork().getRepository(OutboxMessage) as OutboxMessageRepository;
   }
-}
-
-async function runPool<T>(
-  items: T[],
-  concurrency: number,
-  stopRequested: () => boolean,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && !stopRequested()) await work(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
