@@ -8,7 +8,7 @@ import { TikTokSandbox } from './tiktok-sandbox/tiktok-sandbox';
 async function main(): Promise<void> {
   process.stdout.write(`tiktok-gateway on Node.js ${process.version} (${process.execPath})\n`);
   const { config, demoApiKey } = loadEnvironmentOrExit();
-  // Only this file decides whether the emulator runs (STYLE.md §8); the product talks to it like to TikTok.
+  // Only this file decides whether the emulator runs; the product talks to it like to TikTok.
   const sandbox = config.tiktok.mode === 'sandbox' ? await startSandbox(config) : undefined;
   const app = await createApp(config);
   if (demoApiKey) await app.get(TenantsService).ensureDemoTenant(demoApiKey, [`${config.app.publicUrl}/console`]);

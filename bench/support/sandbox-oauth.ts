@@ -5,7 +5,7 @@ import { BENCH_CLIENT } from './sandbox-process';
 
 /**
  * A user's token set straight from the sandbox: authorize (non-interactive consent) and the real client's code
- * exchange. PKCE challenge in hex, TikTok's documented desktop rule (tiktok-api.md §2.1).
+ * exchange. PKCE challenge in hex, TikTok's documented desktop rule (docs/tiktok.md §2.1).
  */
 export async function obtainTokens(
   client: TikTokApiClient,

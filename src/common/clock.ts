@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-/** The clock, injected so time can be passed in rather than faked (STYLE.md §2). */
+/** The clock, injected so time can be passed in rather than faked. */
 @Injectable()
 export class Clock {
   now(): Date {

@@ -1,4 +1,4 @@
-/** The validated, typed configuration; one namespace per concern (STYLE.md §5). */
+/** The validated, typed configuration; one namespace per concern. */
 export interface AppConfig {
   app: {
     port: number;

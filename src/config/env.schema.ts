@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
-// TikTok's limits are defined once, with the chunk rules (tiktok-api.md §6.1, §13).
+// TikTok's limits are defined once, with the chunk rules (docs/tiktok.md §6.1, §13).
 import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
 import { parseKeyRing } from '../tokens/token-cipher';
 import { parseWebhookAllowList } from '../common/net/webhook-target-policy';
@@ -17,7 +17,7 @@ export class ConfigValidationError extends Error {
   }
 }
 
-/** Reads and validates every variable of API.md at once, so a bad start lists all problems, one line each. */
+/** Reads and validates every variable (README "Configuration") at once, so a bad start lists all problems, one line each. */
 export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
@@ -264,7 +264,7 @@ class EnvReader {
     return value;
   }
 
-  /** TikTok URLs must be https in live mode, except on loopback hosts (API.md "Environment"). */
+  /** TikTok URLs must be https in live mode, except on loopback hosts (README "Configuration"). */
   tiktokUrl(name: string, fallback: string | undefined, live: boolean): string {
     const value = this.raw(name) ?? fallback;
     if (value === undefined) return '';

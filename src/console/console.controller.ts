@@ -22,7 +22,7 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** GET /console: a page for people to connect an account and publish a video through the public API (issue 8). */
+/** GET /console: a page for people to connect an account and publish a video through the public API. */
 @ApiExcludeController()
 @Public()
 @SkipRateLimits()

@@ -9,7 +9,7 @@ import {
 } from './assets/messages.js';
 import { UPLOAD_STATUSES } from '../uploads/upload.entity';
 
-// API.md "Callers and errors", plus what the page itself can meet (no answer, an answer that is not the envelope).
+// The codes of docs/errors.md, plus what the page itself can meet (no answer, an answer that is not the envelope).
 const API_ERROR_CODES = [
   'unauthorized',
   'forbidden',
@@ -31,7 +31,7 @@ const API_ERROR_CODES = [
   'unexpected',
 ];
 
-// tiktok-api.md §8.
+// docs/tiktok.md §8.
 const TIKTOK_FAIL_REASONS = [
   'file_format_check_failed',
   'duration_check_failed',

@@ -2,7 +2,7 @@ import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { SkipThrottle, ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { Response } from 'express';
 
-/** The throttler guard, answering with the plain `Retry-After` header API.md promises on 429. */
+/** The throttler guard, answering with the plain `Retry-After` header docs/errors.md promises on 429. */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   protected override async throwThrottlingException(

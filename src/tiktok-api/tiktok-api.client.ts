@@ -46,7 +46,7 @@ import type { RetryMode } from './retry-policy';
 
 const USER_INFO_FIELDS = 'open_id,union_id,avatar_url,display_name';
 
-/** The only code that speaks TikTok's wire format (tiktok-api.md §3-9). Stateless apart from its HTTP pool. */
+/** The only code that speaks TikTok's wire format (docs/tiktok.md §3-9). Stateless apart from its HTTP pool. */
 @Injectable()
 export class TikTokApiClient implements OnApplicationShutdown {
   private readonly options: ResolvedTikTokApiOptions;
@@ -72,7 +72,7 @@ export class TikTokApiClient implements OnApplicationShutdown {
     );
   }
 
-  /** tiktok-api.md §3.1. Never retried: the code is single use. */
+  /** docs/tiktok.md §3.1. Never retried: the code is single use. */
   exchangeCode({ code, redirectUri, codeVerifier }: TikTokCodeExchange): Promise<TikTokTokenSet> {
     const form: TikTokCodeExchangeForm = {
       ...this.clientCredentials(),
@@ -84,7 +84,7 @@ export class TikTokApiClient implements OnApplicationShutdown {
     return this.requestTokens('token_exchange', 'never', form);
   }
 
-  /** tiktok-api.md §3.2, §13 "Rotation": persist the returned pair; the old refresh token may be dead. */
+  /** docs/tiktok.md §3.2, §13 "Rotation": persist the returned pair; the old refresh token may be dead. */
   refreshAccessToken(refreshToken: string): Promise<TikTokTokenSet> {
     const form: TikTokRefreshForm = {
       ...this.clientCredentials(),
@@ -94,7 +94,7 @@ export class TikTokApiClient implements OnApplicationShutdown {
     return this.requestTokens('token_refresh', 'until_sent', form);
   }
 
-  /** tiktok-api.md §3.6: success is an empty body (or one without `error`). */
+  /** docs/tiktok.md §3.6: success is an empty body (or one without `error`). */
   async revokeAccessToken(accessToken: string): Promise<void> {
     const form: TikTokRevokeForm = {
       ...this.clientCredentials(),
@@ -103,22 +103,22 @@ export class TikTokApiClient implements OnApplicationShutdown {
     readOAuthAnswer('oauth_revoke', await this.postForm('oauth_revoke', 'safe', '/v2/oauth/revoke/', form));
   }
 
-  /** tiktok-api.md §4.3 */
+  /** docs/tiktok.md §4.3 */
   async getUserInfo(accessToken: string): Promise<TikTokUserInfo> {
-    // tiktok-api.md §4.3: comma-separated, written as in TikTok's example.
+    // docs/tiktok.md §4.3: comma-separated, written as in TikTok's example.
     const path = `/v2/user/info/?fields=${USER_INFO_FIELDS}`;
     const answer = await this.callDataApi<TikTokUserInfoData>('user_info', 'safe', 'GET', path, accessToken);
     return toUserInfo(answer.body) ?? this.fail('user_info', answer);
   }
 
-  /** tiktok-api.md §5.1: spam_risk_* and reached_active_user_cap arrive with HTTP 200 and still throw. */
+  /** docs/tiktok.md §5.1: spam_risk_* and reached_active_user_cap arrive with HTTP 200 and still throw. */
   async queryCreatorInfo(accessToken: string): Promise<TikTokCreatorInfo> {
     const path = '/v2/post/publish/creator_info/query/';
     const answer = await this.callDataApi<TikTokCreatorInfoData>('creator_info', 'safe', 'POST', path, accessToken);
     return toCreatorInfo(answer.body) ?? this.fail('creator_info', answer);
   }
 
-  /** tiktok-api.md §5.3: only source_info. Never retried: an ambiguous init may already have made a draft. */
+  /** docs/tiktok.md §5.3: only source_info. Never retried: an ambiguous init may already have made a draft. */
   async initInboxUpload(accessToken: string, source: TikTokVideoSource): Promise<TikTokPublishInit> {
     const body: TikTokInboxInitBody = { source_info: toSourceInfoBody(source) };
     const path = '/v2/post/publish/inbox/video/init/';
@@ -126,7 +126,7 @@ export class TikTokApiClient implements OnApplicationShutdown {
     return toPublishInit(answer.body, source.kind === 'file') ?? this.fail('inbox_init', answer);
   }
 
-  /** tiktok-api.md §5.2. Never retried: an ambiguous init may already have created a post. */
+  /** docs/tiktok.md §5.2. Never retried: an ambiguous init may already have created a post. */
   async initDirectPost(
     accessToken: string,
     postInfo: TikTokPostInfo,
@@ -141,12 +141,12 @@ export class TikTokApiClient implements OnApplicationShutdown {
     return toPublishInit(answer.body, source.kind === 'file') ?? this.fail('video_init', answer);
   }
 
-  /** tiktok-api.md §6.2. Rejections throw TikTokUploadRejectedError (416 carries TikTok's progress). */
+  /** docs/tiktok.md §6.2. Rejections throw TikTokUploadRejectedError (416 carries TikTok's progress). */
   putChunk(chunk: TikTokChunkPut): Promise<TikTokChunkResult> {
     return putVideoChunk(this.http, chunk, this.options.uploadTimeoutMs);
   }
 
-  /** tiktok-api.md §8: post ids come back as exact decimal strings. */
+  /** docs/tiktok.md §8: post ids come back as exact decimal strings. */
   async fetchPublishStatus(accessToken: string, publishId: string): Promise<TikTokPublishStatus> {
     const path = '/v2/post/publish/status/fetch/';
     const body = { publish_id: publishId };
@@ -161,7 +161,7 @@ export class TikTokApiClient implements OnApplicationShutdown {
     return toPublishStatus(answer.body) ?? this.fail('status_fetch', answer);
   }
 
-  /** tiktok-api.md §6.3: best effort, PULL_FROM_URL downloads only. */
+  /** docs/tiktok.md §6.3: best effort, PULL_FROM_URL downloads only. */
   async cancelPublish(accessToken: string, publishId: string): Promise<void> {
     await this.callDataApi('cancel', 'safe', 'POST', '/v2/post/publish/cancel/', accessToken, {
       publish_id: publishId,
@@ -189,7 +189,7 @@ export class TikTokApiClient implements OnApplicationShutdown {
     return toTokenSet(answer.body) ?? this.fail(endpoint, answer);
   }
 
-  // tiktok-api.md §3: form body, credentials in the body, no Authorization header.
+  // docs/tiktok.md §3: form body, credentials in the body, no Authorization header.
   private postForm(endpoint: string, retry: RetryMode, path: string, form: object) {
     const encoded = new URLSearchParams(form as Record<string, string>).toString();
     return this.http.send({
@@ -206,7 +206,7 @@ export class TikTokApiClient implements OnApplicationShutdown {
     });
   }
 
-  // tiktok-api.md §4.1, §5: Bearer token; POST bodies are JSON.
+  // docs/tiktok.md §4.1, §5: Bearer token; POST bodies are JSON.
   private async callDataApi<TData>(
     endpoint: string,
     retry: RetryMode,

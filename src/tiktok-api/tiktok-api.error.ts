@@ -12,7 +12,7 @@ export interface TikTokApiErrorInit {
   retryAfterSeconds?: number;
 }
 
-/** TikTok answered and refused; the caller sees TikTok's code and log_id (API.md `tiktok_error`). */
+/** TikTok answered and refused; the caller sees TikTok's code and log_id (docs/errors.md `tiktok_error`). */
 export class TikTokApiError extends AppError {
   readonly tiktokCode: string;
   readonly logId?: string;
@@ -31,7 +31,7 @@ export class TikTokApiError extends AppError {
     this.retryAfterSeconds = init.retryAfterSeconds;
   }
 
-  /** tiktok-api.md §13: on refresh this means the user must reconnect. */
+  /** docs/tiktok.md §13: on refresh this means the user must reconnect. */
   isInvalidGrant(): boolean {
     return this.tiktokCode === 'invalid_grant';
   }
@@ -45,7 +45,7 @@ export class TikTokApiError extends AppError {
   }
 }
 
-/** tiktok-api.md §6.2: why the upload URL refused a chunk. */
+/** docs/tiktok.md §6.2: why the upload URL refused a chunk. */
 export type TikTokUploadRejection =
   'bad_request' | 'upload_url_expired' | 'upload_task_not_found' | 'range_mismatch' | 'unexpected_status';
 
@@ -81,7 +81,7 @@ export interface TikTokUnavailableInit {
   logId?: string;
 }
 
-/** TikTok unreachable, timing out or answering 5xx after the allowed retries (API.md `tiktok_unavailable`). */
+/** TikTok unreachable, timing out or answering 5xx after the allowed retries (docs/errors.md `tiktok_unavailable`). */
 export class TikTokUnavailableError extends AppError {
   readonly endpoint: string;
   readonly reason: TikTokUnavailableReason;

@@ -41,7 +41,7 @@ export function toTokenSet(body: TikTokTokenResponse): TikTokTokenSet | undefine
     openId: open_id,
     expiresInSeconds: Number(expires_in),
     refreshExpiresInSeconds: Number(refresh_expires_in),
-    // tiktok-api.md §3.3: comma-separated
+    // docs/tiktok.md §3.3: comma-separated
     scopes: (body.scope ?? '')
       .split(',')
       .map((scope) => scope.trim())
@@ -82,7 +82,7 @@ export function toPublishInit(
   expectUploadUrl: boolean,
 ): TikTokPublishInit | undefined {
   if (!data || !isText(data.publish_id)) return undefined;
-  // tiktok-api.md §5.2: upload_url only for FILE_UPLOAD, and without it the bytes cannot be sent.
+  // docs/tiktok.md §5.2: upload_url only for FILE_UPLOAD, and without it the bytes cannot be sent.
   if (expectUploadUrl && !isText(data.upload_url)) return undefined;
   return expectUploadUrl ? { publishId: data.publish_id, uploadUrl: data.upload_url } : { publishId: data.publish_id };
 }

@@ -1,10 +1,10 @@
 /**
- * TikTok's wire format (tiktok-api.md §3-9): the only place snake_case lives.
+ * TikTok's wire format (docs/tiktok.md §3-9): the only place snake_case lives.
  * Numbers come from a bigint-safe parser (tiktok-json.ts), so an int64 may arrive as a bigint.
  */
 export type TikTokWireInt = number | bigint;
 
-// tiktok-api.md §3.1, §3.2, §3.6: form bodies of the OAuth endpoints.
+// docs/tiktok.md §3.1, §3.2, §3.6: form bodies of the OAuth endpoints.
 export interface TikTokCodeExchangeForm {
   client_key: string;
   client_secret: string;
@@ -27,7 +27,7 @@ export interface TikTokRevokeForm {
   token: string;
 }
 
-// tiktok-api.md §3.3: flat token JSON, no data/error envelope.
+// docs/tiktok.md §3.3: flat token JSON, no data/error envelope.
 export interface TikTokTokenResponse {
   access_token?: string;
   expires_in?: TikTokWireInt;
@@ -38,14 +38,14 @@ export interface TikTokTokenResponse {
   token_type?: string;
 }
 
-// tiktok-api.md §3.5: flat OAuth error.
+// docs/tiktok.md §3.5: flat OAuth error.
 export interface TikTokOAuthErrorBody {
   error?: string;
   error_description?: string;
   log_id?: string;
 }
 
-// tiktok-api.md §4.1: envelope of every v2 data API.
+// docs/tiktok.md §4.1: envelope of every v2 data API.
 export interface TikTokEnvelopeError {
   code: string;
   message?: string;
@@ -57,7 +57,7 @@ export interface TikTokEnvelope<TData> {
   error?: TikTokEnvelopeError;
 }
 
-// tiktok-api.md §4.3
+// docs/tiktok.md §4.3
 export interface TikTokUserInfoData {
   user?: {
     open_id?: string;
@@ -67,7 +67,7 @@ export interface TikTokUserInfoData {
   };
 }
 
-// tiktok-api.md §5.1
+// docs/tiktok.md §5.1
 export interface TikTokCreatorInfoData {
   creator_avatar_url?: string;
   creator_username?: string;
@@ -79,7 +79,7 @@ export interface TikTokCreatorInfoData {
   max_video_post_duration_sec?: TikTokWireInt;
 }
 
-// tiktok-api.md §5.2
+// docs/tiktok.md §5.2
 export interface TikTokPostInfoBody {
   title?: string;
   privacy_level: string;
@@ -106,7 +106,7 @@ export interface TikTokDirectPostInitBody {
   source_info: TikTokSourceInfoBody;
 }
 
-// tiktok-api.md §5.3: inbox init sends only source_info.
+// docs/tiktok.md §5.3: inbox init sends only source_info.
 export interface TikTokInboxInitBody {
   source_info: TikTokSourceInfoBody;
 }
@@ -116,11 +116,11 @@ export interface TikTokInitData {
   upload_url?: string;
 }
 
-// tiktok-api.md §6.3, §8
+// docs/tiktok.md §6.3, §8
 export interface TikTokPublishStatusData {
   status?: string;
   fail_reason?: string;
-  /** Misspelled by TikTok; int64 values above 2^53 (tiktok-api.md §8). */
+  /** Misspelled by TikTok; int64 values above 2^53 (docs/tiktok.md §8). */
   publicaly_available_post_id?: Array<TikTokWireInt | string>;
   uploaded_bytes?: TikTokWireInt;
   downloaded_bytes?: TikTokWireInt;

@@ -2,7 +2,7 @@ import { isInteger, parse } from 'lossless-json';
 import type { TikTokWireInt } from './tiktok-api.types';
 
 /**
- * tiktok-api.md §8, §13 "int64 ids": `publicaly_available_post_id` exceeds 2^53, so JSON.parse would
+ * docs/tiktok.md §8, §13 "int64 ids": `publicaly_available_post_id` exceeds 2^53, so JSON.parse would
  * silently round it. Integers a double cannot hold exactly become bigint; every other number stays a number.
  */
 function parseNumberExactly(text: string): number | bigint {

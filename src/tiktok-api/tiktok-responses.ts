@@ -55,7 +55,7 @@ export function invalidResponse(endpoint: string, accepted: { logId?: string; ht
 }
 
 /**
- * OAuth token and revoke endpoints (flat JSON). tiktok-api.md §13 "Token errors": an `error` field means failure
+ * OAuth token and revoke endpoints (flat JSON). docs/tiktok.md §13 "Token errors": an `error` field means failure
  * whatever the HTTP status, because TikTok has been seen answering 200 with one.
  */
 export function readOAuthAnswer(endpoint: string, response: TikTokHttpResponse): TikTokAccepted<JsonObject> {
@@ -71,7 +71,7 @@ export function readOAuthAnswer(endpoint: string, response: TikTokHttpResponse):
 }
 
 /**
- * v2 data APIs. tiktok-api.md §4.1, §13 "Envelope" and "HTTP 200 errors": success iff `error.code` is "ok";
+ * v2 data APIs. docs/tiktok.md §4.1, §13 "Envelope" and "HTTP 200 errors": success iff `error.code` is "ok";
  * creator_info reports spam_risk_* and reached_active_user_cap with HTTP 200.
  */
 export function readEnvelopeAnswer<TData>(
@@ -90,7 +90,7 @@ export function readEnvelopeAnswer<TData>(
   return { body: envelope.data, logId, httpStatus: response.httpStatus };
 }
 
-/** A 5xx: TikTok may or may not have acted on the request (tiktok-api.md §9: "retry later"). */
+/** A 5xx: TikTok may or may not have acted on the request (docs/tiktok.md §9: "retry later"). */
 function serverError(
   endpoint: string,
   response: TikTokHttpResponse,

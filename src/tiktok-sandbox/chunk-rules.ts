@@ -1,8 +1,8 @@
 /*
- * tiktok-api.md §6.1. "MB" is unconfirmed (decimal in one example, binary in another), so the sandbox
+ * docs/tiktok.md §6.1. "MB" is unconfirmed (decimal in one example, binary in another), so the sandbox
  * accepts only what is valid under both readings, the same window §13 sets for the gateway:
  * a chunk of 5 MiB (5,242,880) .. 64,000,000 bytes, a final chunk up to 128,000,000 bytes.
- * Video size: up to 4 GiB (4,294,967,296), matching the gateway's UPLOAD_MAX_BYTES default (API.md).
+ * Video size: up to 4 GiB (4,294,967,296), matching the gateway's UPLOAD_MAX_BYTES default (README "Configuration").
  */
 export const MIN_CHUNK_BYTES = 5 * 1024 * 1024;
 export const MAX_CHUNK_BYTES = 64_000_000;

@@ -32,7 +32,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** tiktok-api.md §5.2 source_info, §6.1 chunk rules, §6.3 exact-prefix URL ownership. */
+/** docs/tiktok.md §5.2 source_info, §6.1 chunk rules, §6.3 exact-prefix URL ownership. */
 export function checkSourceInfo(sourceInfo: unknown, verifiedUrlPrefixes: string[]): SourceCheck {
   if (!isObject(sourceInfo)) return refuse('init.source_info', 'source_info is required.');
   if (sourceInfo.source === 'FILE_UPLOAD') {

@@ -5,7 +5,7 @@ const QUICKTIME_TOP_BOXES = new Set(['moov', 'mdat', 'wide', 'free', 'skip']);
 
 /**
  * Looks at the bytes as they stream past, keeping only the first bytes and the moov box, so that
- * processing can fail the way TikTok does after upload (tiktok-api.md §7, §8: file_format_check_failed,
+ * processing can fail the way TikTok does after upload (docs/tiktok.md §7, §8: file_format_check_failed,
  * duration_check_failed) without holding the video in memory.
  */
 export class MediaSniffer {

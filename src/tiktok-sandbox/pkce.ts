@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PkceEncoding } from './sandbox-options';
 
-// tiktok-api.md §2.2: unreserved characters only, 43..128 (lower bound configurable).
+// docs/tiktok.md §2.2: unreserved characters only, 43..128 (lower bound configurable).
 export function isValidVerifier(verifier: string, minLength: number): boolean {
   return verifier.length >= minLength && verifier.length <= 128 && /^[A-Za-z0-9\-._~]+$/.test(verifier);
 }

@@ -1,7 +1,7 @@
 import type { SandboxCore } from './sandbox-core';
 import type { ScenarioAccount } from './scenario-accounts';
 
-// tiktok-api.md §5.5: "typically around 15 posts per day" per creator; 5 pending inbox shares in any 24 h;
+// docs/tiktok.md §5.5: "typically around 15 posts per day" per creator; 5 pending inbox shares in any 24 h;
 // an unaudited client may have up to 5 users posting per 24 h.
 export const DAILY_DIRECT_POST_CAP = 15;
 export const PENDING_INBOX_SHARE_CAP = 5;

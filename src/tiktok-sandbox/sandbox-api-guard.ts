@@ -11,7 +11,7 @@ import type { TokenFamily } from './sandbox-state';
 
 export type RateBucket = 'init' | 'creator_info' | 'status' | 'user_info';
 
-// tiktok-api.md §5.5 / §4.3: per access token, one-minute sliding window.
+// docs/tiktok.md §5.5 / §4.3: per access token, one-minute sliding window.
 export const RATE_BUDGETS: Record<RateBucket, number> = { init: 6, creator_info: 20, status: 30, user_info: 600 };
 const WINDOW_MS = 60_000;
 
@@ -59,7 +59,7 @@ function admitToBudget(core: SandboxCore, key: string, budget: number): boolean 
 }
 
 /**
- * tiktok-api.md §5: posting endpoints take `Content-Type: application/json; charset=UTF-8`. A missing charset is
+ * docs/tiktok.md §5: posting endpoints take `Content-Type: application/json; charset=UTF-8`. A missing charset is
  * accepted (it is JSON's default); any other media type or charset is invalid_param.
  */
 export async function readJsonObject(

@@ -20,7 +20,7 @@ function withQuery(base: string, params: Record<string, string | undefined>): st
   return url.toString();
 }
 
-/** tiktok-api.md §1: GET /v2/auth/authorize/ and the consent decision. */
+/** docs/tiktok.md §1: GET /v2/auth/authorize/ and the consent decision. */
 export function authorizeRoutes(core: SandboxCore): RouteTable {
   const htmlError = (ctx: RouteContext, rule: string, message: string): void => {
     core.recordViolation(ctx, rule, message, 400, 'invalid_request');

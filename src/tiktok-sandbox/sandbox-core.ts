@@ -49,7 +49,7 @@ export class SandboxCore {
     sendApiError(ctx, status, code, message);
   }
 
-  /** tiktok-api.md §3.5: flat `{error, error_description, log_id}`, status configurable (default 200). */
+  /** docs/tiktok.md §3.5: flat `{error, error_description, log_id}`, status configurable (default 200). */
   refuseToken(ctx: RouteContext, rule: string | undefined, error: string, description: string): void {
     const status = this.options.tokenErrorHttpStatus;
     if (rule) this.recordViolation(ctx, rule, description, status, error);

@@ -25,7 +25,7 @@ export class BodyTooLargeError extends Error {}
 
 const MAX_JSON_BODY = 1024 * 1024;
 
-/** tiktok-api.md §3.5: 14-digit UTC timestamp followed by upper-case hex, e.g. 202206221854370101130062072500FFA2. */
+/** docs/tiktok.md §3.5: 14-digit UTC timestamp followed by upper-case hex, e.g. 202206221854370101130062072500FFA2. */
 export function createLogId(nowMs: number): string {
   const stamp = new Date(nowMs).toISOString().replace(/[-:T]/g, '').slice(0, 14);
   return stamp + randomBytes(10).toString('hex').toUpperCase();
@@ -55,7 +55,7 @@ export function sendText(res: ServerResponse, status: number, body: string, cont
   res.end(body);
 }
 
-/** Accepts JSON text so callers can write int64 values that JSON.stringify cannot (tiktok-api.md §8). */
+/** Accepts JSON text so callers can write int64 values that JSON.stringify cannot (docs/tiktok.md §8). */
 export function sendJsonText(res: ServerResponse, status: number, json: string, headers = {}): void {
   sendText(res, status, json, 'application/json; charset=UTF-8', headers);
 }
@@ -64,7 +64,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   sendJsonText(res, status, JSON.stringify(body), headers);
 }
 
-/** tiktok-api.md §4.1: every data API answers `{data, error:{code,message,log_id}}`. */
+/** docs/tiktok.md §4.1: every data API answers `{data, error:{code,message,log_id}}`. */
 export function sendApiOk(ctx: RouteContext, data: unknown): void {
   sendApiOkText(ctx, JSON.stringify(data));
 }

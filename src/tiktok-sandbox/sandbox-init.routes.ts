@@ -8,7 +8,7 @@ import { startPull } from './sandbox-pull';
 import type { PublishKind } from './sandbox-state';
 import { findScenarioAccountByOpenId } from './scenario-accounts';
 
-/** tiktok-api.md §5.2 Direct Post and §5.3 inbox video init. */
+/** docs/tiktok.md §5.2 Direct Post and §5.3 inbox video init. */
 export function initRoutes(core: SandboxCore): RouteTable {
   const refuse = (ctx: RouteContext, r: InitRefusal): void => core.refuseApi(ctx, r.rule, r.status, r.code, r.message);
 

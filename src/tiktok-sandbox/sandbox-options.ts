@@ -5,7 +5,7 @@ export interface TikTokSandboxOptions {
   clientSecret: string;
   /** Registered redirect URIs; the authorize request must match one exactly. */
   redirectUris: string[];
-  /** What the token endpoint verifies; hex is TikTok's desktop rule (tiktok-api.md §2.1). */
+  /** What the token endpoint verifies; hex is TikTok's desktop rule (docs/tiktok.md §2.1). */
   pkceEncoding: PkceEncoding;
   verifierMinLength: number;
   accessTokenTtlSeconds: number;
@@ -39,7 +39,7 @@ export const DEFAULT_SANDBOX_OPTIONS: ResolvedSandboxOptions = {
   redirectUris: ['http://127.0.0.1:3000/api/auth/tiktok/callback', 'http://localhost:3000/api/auth/tiktok/callback'],
   pkceEncoding: 'hex',
   verifierMinLength: 43,
-  // tiktok-api.md §3.4: newest docs say 2 h / 180 d.
+  // docs/tiktok.md §3.4: newest docs say 2 h / 180 d.
   accessTokenTtlSeconds: 7200,
   refreshTokenTtlSeconds: 15552000,
   authCodeTtlSeconds: 300,

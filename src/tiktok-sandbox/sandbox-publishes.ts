@@ -5,7 +5,7 @@ import type { Publish, PublishKind, PublishSource, SandboxState } from './sandbo
 import type { SandboxWebhooks } from './sandbox-webhooks';
 import { findScenarioAccountByOpenId } from './scenario-accounts';
 
-// tiktok-api.md §5.2/§5.3 examples; the inbox pull prefix is not documented and follows the same pattern.
+// docs/tiktok.md §5.2/§5.3 examples; the inbox pull prefix is not documented and follows the same pattern.
 const PUBLISH_ID_PREFIX: Record<PublishKind, Record<PublishSource, string>> = {
   inbox: { FILE_UPLOAD: 'v_inbox_file~v2.', PULL_FROM_URL: 'v_inbox_url~v2.' },
   direct: { FILE_UPLOAD: 'v_pub_file~v2-1.', PULL_FROM_URL: 'v_pub_url~v2.' },

@@ -1,7 +1,7 @@
 import type { SandboxCore } from './sandbox-core';
 import type { Publish } from './sandbox-state';
 
-// tiktok-api.md §6.3: the download times out one hour after the task starts.
+// docs/tiktok.md §6.3: the download times out one hour after the task starts.
 const PULL_TIMEOUT_MS = 60 * 60 * 1000;
 
 /** Actually downloads the URL, counting downloaded_bytes; a redirect or any error is video_pull_failed. */

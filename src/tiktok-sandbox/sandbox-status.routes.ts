@@ -3,7 +3,7 @@ import type { SandboxCore } from './sandbox-core';
 import { sendApiOk, sendApiOkText, type RouteContext, type RouteTable } from './sandbox-http';
 import type { Publish } from './sandbox-state';
 
-/** tiktok-api.md §8 status/fetch and §6.3 cancel. */
+/** docs/tiktok.md §8 status/fetch and §6.3 cancel. */
 export function statusRoutes(core: SandboxCore): RouteTable {
   const SCOPES = ['video.upload', 'video.publish'];
 

@@ -13,7 +13,7 @@ import { isValidVerifier, pkceChallenge } from './pkce';
 
 const PKCE_INVALID = 'Code verifier or code challenge is invalid.';
 
-/** tiktok-api.md §3: POST /v2/oauth/token/ and /v2/oauth/revoke/. */
+/** docs/tiktok.md §3: POST /v2/oauth/token/ and /v2/oauth/revoke/. */
 export function tokenRoutes(core: SandboxCore): RouteTable {
   const { options } = core;
 

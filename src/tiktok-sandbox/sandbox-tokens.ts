@@ -37,7 +37,7 @@ export class SandboxTokens {
     return this.issueInto(family);
   }
 
-  /** tiktok-api.md §3.4: rotation; the old refresh token dies, the family lifetime is not extended. */
+  /** docs/tiktok.md §3.4: rotation; the old refresh token dies, the family lifetime is not extended. */
   refresh(refreshToken: string): RefreshOutcome {
     const family = this.state.families.get(this.state.refreshTokens.get(refreshToken) ?? '');
     if (!family) return { ok: false, reason: 'unknown' };

@@ -6,7 +6,7 @@ import { findScenarioAccountByOpenId, privacyLevelOptions, type ScenarioAccount 
 
 type FieldReader = [scope: string, read: (a: ScenarioAccount) => unknown];
 
-// tiktok-api.md §4.3: each field and the scope it needs.
+// docs/tiktok.md §4.3: each field and the scope it needs.
 const USER_FIELDS: Record<string, FieldReader> = {
   open_id: ['user.info.basic', (a) => a.openId],
   union_id: ['user.info.basic', (a) => a.unionId],

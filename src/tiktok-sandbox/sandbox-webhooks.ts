@@ -14,7 +14,7 @@ export interface WebhookDelivery {
 const MAX_ATTEMPTS = 8;
 const FIRST_RETRY_DELAY_MS = 100;
 
-/** tiktok-api.md §10.4: `t=<unix>,s=<hex hmac_sha256(client_secret, t + "." + body)>`. */
+/** docs/tiktok.md §10.4: `t=<unix>,s=<hex hmac_sha256(client_secret, t + "." + body)>`. */
 export function signTikTokWebhook(clientSecret: string, unixSeconds: number, body: string): string {
   const s = createHmac('sha256', clientSecret).update(`${unixSeconds}.${body}`).digest('hex');
   return `t=${unixSeconds},s=${s}`;

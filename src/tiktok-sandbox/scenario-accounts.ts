@@ -10,7 +10,7 @@ export interface ScenarioAccount {
   displayName: string;
   username: string;
   avatarUrl: string;
-  /** Private accounts get FOLLOWER_OF_CREATOR instead of PUBLIC_TO_EVERYONE (tiktok-api.md §5.1). */
+  /** Private accounts get FOLLOWER_OF_CREATOR instead of PUBLIC_TO_EVERYONE (docs/tiktok.md §5.1). */
   privateAccount: boolean;
   maxVideoPostDurationSec: number;
   commentDisabled: boolean;
@@ -80,7 +80,7 @@ export function findScenarioAccountByOpenId(openId: string): ScenarioAccount | u
   return SCENARIO_ACCOUNTS.find((a) => a.openId === openId);
 }
 
-/** tiktok-api.md §5.1: the options depend on whether the account is private. */
+/** docs/tiktok.md §5.1: the options depend on whether the account is private. */
 export function privacyLevelOptions(a: ScenarioAccount): string[] {
   return a.privateAccount
     ? ['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY']

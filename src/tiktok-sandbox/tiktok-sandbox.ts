@@ -15,7 +15,7 @@ import { userRoutes } from './sandbox-user.routes';
 export type { PkceEncoding, TikTokSandboxOptions } from './sandbox-options';
 
 /**
- * A strict emulator of TikTok's Login Kit and Content Posting API (tiktok-api.md), served over real HTTP so
+ * A strict emulator of TikTok's Login Kit and Content Posting API (docs/tiktok.md), served over real HTTP so
  * the gateway's real client runs against it unchanged. Imports nothing from the rest of src/.
  */
 export class TikTokSandbox {
@@ -90,7 +90,7 @@ export class TikTokSandbox {
       const handler = this.routes[`${req.method} ${url.pathname}`];
       if (handler) return await handler(ctx);
       req.resume();
-      // Paths are exact, trailing slash included (tiktok-api.md §3, §5).
+      // Paths are exact, trailing slash included (docs/tiktok.md §3, §5).
       this.core.refuseApi(ctx, 'http.unknown_route', 404, 'not_found', `No route ${req.method} ${url.pathname}.`);
     } catch (error) {
       if (res.headersSent) return void res.destroy();

@@ -27,7 +27,7 @@ export class ConnectionEvents {
   }
 
   /**
-   * tiktok-api.md §10.3 `authorization.removed`: every connection of this TikTok user (one per tenant user that
+   * docs/tiktok.md §10.3 `authorization.removed`: every connection of this TikTok user (one per tenant user that
    * connected it) ends, unless it was made after the event (a reconnect must not be undone by an old event).
    */
   async markAuthorizationRemoved(openId: string, reason: string, eventTimeSec: number): Promise<number> {

@@ -26,7 +26,7 @@ export class TokenDecryptionError extends AppError {
 }
 
 /**
- * Parses `kid:base64key[,kid:base64key...]` (API.md, TOKEN_ENCRYPTION_KEYS); the first key encrypts.
+ * Parses `kid:base64key[,kid:base64key...]` (TOKEN_ENCRYPTION_KEYS, README "Configuration"); the first key encrypts.
  * Errors point at the entry by position and never quote what was given, which may be a key.
  */
 export function parseKeyRing(spec: string): KeyRing {

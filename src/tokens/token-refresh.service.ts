@@ -21,7 +21,7 @@ const LEASE_WAIT_POLL_MS = 50;
 /**
  * The one refresh implementation behind on-demand, scheduled and token-rejected refreshes. Exactly one refresher
  * per connection at a time across instances (a lease taken with a conditional UPDATE), and the rotated pair is
- * written with compare-and-swap on `tokenVersion` before anyone uses it (tiktok-api.md §13 "Rotation").
+ * written with compare-and-swap on `tokenVersion` before anyone uses it (docs/tiktok.md §13 "Rotation").
  */
 @Injectable()
 export class TokenRefreshService {
@@ -98,7 +98,7 @@ export class TokenRefreshService {
     trigger: RefreshTrigger,
   ): Promise<RefreshResult> {
     if (error instanceof TikTokApiError && error.isInvalidGrant()) {
-      // The refresh token is dead: keep no dead tokens; the user must connect again (tiktok-api.md §13).
+      // The refresh token is dead: keep no dead tokens; the user must connect again (docs/tiktok.md §13).
       await this.events.markReauthRequired(connection, 'refresh_token_invalid', owner);
       tokenRefreshesTotal.inc({ result: 'reauth_required', trigger });
       return 'reauth_required';

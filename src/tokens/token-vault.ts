@@ -12,7 +12,7 @@ export interface SealedTokens {
 
 type TokenField = 'access_token' | 'refresh_token';
 
-/** Encrypts a connection's tokens bound to its id and field, and opens them again (tiktok-api.md §13 "Lifetimes"). */
+/** Encrypts a connection's tokens bound to its id and field, and opens them again (docs/tiktok.md §13 "Lifetimes"). */
 @Injectable()
 export class TokenVault {
   constructor(private readonly cipher: TokenCipher) {}

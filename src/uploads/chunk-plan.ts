@@ -1,6 +1,6 @@
 import { ValidationFailedError } from '../common/errors/app-error';
 
-// tiktok-api.md §6.1 and §13. TikTok never says whether "MB" is 10^6 or 2^20 bytes, so every bound is
+// docs/tiktok.md §6.1 and §13. TikTok never says whether "MB" is 10^6 or 2^20 bytes, so every bound is
 // taken at its stricter reading: chunks 5,242,880..64,000,000, whole uploads under 5,242,880.
 export const MIN_CHUNK_BYTES = 5_242_880;
 export const MAX_CHUNK_BYTES = 64_000_000;
@@ -40,7 +40,7 @@ export function validateChunkSize(chunkSize: number): number {
 }
 
 /**
- * How a video of `videoSize` bytes goes to TikTok's upload_url (tiktok-api.md §6.1): floor(size / chunk)
+ * How a video of `videoSize` bytes goes to TikTok's upload_url (docs/tiktok.md §6.1): floor(size / chunk)
  * chunks, all exactly `chunkSize` except the final one, which absorbs the remainder.
  *
  * The final chunk is chunkSize + (size mod chunkSize) < 2 × 64,000,000, so it always stays under the
@@ -68,7 +68,7 @@ export function chunkRange(index: number, chunkSize: number, totalChunkCount: nu
   return { index, start, end, length: end - start + 1 };
 }
 
-/** The `Content-Range` header value TikTok expects for one chunk PUT (tiktok-api.md §6.2). */
+/** The `Content-Range` header value TikTok expects for one chunk PUT (docs/tiktok.md §6.2). */
 export function contentRangeOf(chunk: ChunkRange, videoSize: number): string {
   return `bytes ${chunk.start}-${chunk.end}/${videoSize}`;
 }

@@ -5,14 +5,14 @@ import { CreateUploadDto } from './dto/create-upload.dto';
 
 export const MAX_CAPTION_UTF16 = 2200;
 
-/** Caption sent to TikTok: title, then description on a new line (tiktok-api.md §5.2: max 2200 UTF-16 units). */
+/** Caption sent to TikTok: title, then description on a new line (docs/tiktok.md §5.2: max 2200 UTF-16 units). */
 export function captionOf(dto: Pick<CreateUploadDto, 'title' | 'description'>): string | undefined {
   const caption = [dto.title, dto.description].filter((part) => part && part.length > 0).join('\n');
   return caption.length > 0 ? caption : undefined;
 }
 
 /**
- * TikTok's Direct Post rules checked against the creator's current creator_info before any init (LESSONS.md #1,
+ * TikTok's Direct Post rules checked against the creator's current creator_info before any init (docs/lessons.md #1,
  * #3 of "what none of them does"): an explicit privacy level from the offered options, caption length, and no
  * branded content in private posts.
  */

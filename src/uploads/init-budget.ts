@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { Connection } from '../tokens/connection.entity';
 import { Upload } from './upload.entity';
 
-/** tiktok-api.md §5.5: 6 init requests per minute per user access token. */
+/** docs/tiktok.md §5.5: 6 init requests per minute per user access token. */
 export const INITS_PER_MINUTE = 6;
 const WINDOW_MS = 60_000;
 

@@ -14,7 +14,7 @@ import { Upload, UploadErrorInfo } from './upload.entity';
 
 /**
  * Creates the publish at TikTok: within the init budget, at most once per publish, and never again after an
- * answer that may have created a post (LESSONS.md #6).
+ * answer that may have created a post (docs/lessons.md #6).
  */
 @Injectable()
 export class PublishInitService {

@@ -8,12 +8,12 @@ import { TokensService } from '../tokens/tokens.service';
 import { UploadChanges, UploadStateService } from './upload-state.service';
 import { Upload } from './upload.entity';
 
-/** tiktok-api.md §5.5: 30 status fetches per minute per access token. */
+/** docs/tiktok.md §5.5: 30 status fetches per minute per access token. */
 export const STATUS_FETCHES_PER_MINUTE = 30;
 /** TikTok gives no time limit for processing (§8); a day after it was created the upload ends rather than hang. */
 const PROCESSING_DEADLINE_MS = 24 * 3_600_000;
 
-/** Follows a publish with status/fetch until TikTok reports a final state (LESSONS.md #5: never assume success). */
+/** Follows a publish with status/fetch until TikTok reports a final state (docs/lessons.md #5: never assume success). */
 @Injectable()
 export class StatusPoller {
   constructor(

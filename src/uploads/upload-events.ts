@@ -1,4 +1,4 @@
-/** What TikTok's post.publish.* webhooks say about a publish (tiktok-api.md §10.3), as the state machine reads it. */
+/** What TikTok's post.publish.* webhooks say about a publish (docs/tiktok.md §10.3), as the state machine reads it. */
 export type TikTokPublishEvent =
   | { kind: 'inbox_delivered' }
   | { kind: 'complete' }

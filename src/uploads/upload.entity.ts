@@ -31,7 +31,7 @@ export type UploadSource = 'file' | 'url';
 
 /**
  * One video on its way to TikTok. The row is the durable state machine: `initStartedAt` is written before an init
- * is sent and `publishId` right after, progress after every chunk (LESSONS.md #6), so a restart resumes or ends it.
+ * is sent and `publishId` right after, progress after every chunk (docs/lessons.md #6), so a restart resumes or ends it.
  */
 @Entity({ repository: () => UploadRepository })
 @Unique({ properties: ['tenant', 'userId', 'idempotencyKey'] })
@@ -88,7 +88,7 @@ export class Upload {
   @Property({ type: 'json', nullable: true })
   video?: UploadVideoInfo | null;
 
-  /** The malware scan of the received file (issue 9): which scanner, its verdict and how long it took. */
+  /** The malware scan of the received file (README "Malware scanning"): which scanner, its verdict and how long it took. */
   @Property({ type: 'json', nullable: true })
   malwareScan?: UploadMalwareScan | null;
 

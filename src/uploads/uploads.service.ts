@@ -54,7 +54,7 @@ export class UploadsService {
 
   /**
    * Cancels what TikTok cannot have posted yet: a queued upload, a file still being sent (TikTok never gets its
-   * last byte), or a URL pull TikTok agrees to cancel (tiktok-api.md §6.3). Anything else is 409.
+   * last byte), or a URL pull TikTok agrees to cancel (docs/tiktok.md §6.3). Anything else is 409.
    */
   async cancelUpload(caller: AuthenticatedTenant, id: string): Promise<UploadResponse> {
     const upload = await this.find(caller, id);
@@ -97,7 +97,7 @@ export class UploadsService {
   }
 
   private async find(caller: AuthenticatedTenant, id: string): Promise<Upload> {
-    // Another tenant's upload is simply not found (API.md "Callers and errors").
+    // Another tenant's upload is simply not found (docs/errors.md `not_found`).
     const upload = await this.em.fork().findOne(Upload, { id, tenant: caller.tenantId }, { disableIdentityMap: true });
     if (!upload) throw new NotFoundError('No upload with this id.');
     return upload;

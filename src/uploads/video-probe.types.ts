@@ -1,5 +1,5 @@
 /**
- * Containers the probe names. TikTok takes mp4, mov and webm (tiktok-api.md §7); other detected video
+ * Containers the probe names. TikTok takes mp4, mov and webm (docs/tiktok.md §7); other detected video
  * containers keep file-type's extension (`mkv`, `avi`, `3gp`, …) so the refusal can say what the file is.
  */
 export type VideoContainer = 'mp4' | 'mov' | 'webm' | 'unknown' | (string & {});
@@ -14,7 +14,7 @@ export interface VideoProbe {
   codec: VideoCodec;
   width: number | null;
   height: number | null;
-  /** Frames per second of the video track, unrounded (rounding would hide "60.02 fps", LESSONS.md #7). */
+  /** Frames per second of the video track, unrounded (rounding would hide "60.02 fps", docs/lessons.md #7). */
   frameRate: number | null;
   durationMs: number | null;
   /** Why a measurement is null or the container unrecognised, in words a person can act on. */

@@ -5,7 +5,7 @@ export type VideoRule = 'container' | 'codec' | 'duration' | 'frame_rate' | 'res
 
 export type MeasuredValue = number | string | null | { width: number | null; height: number | null };
 
-/** One TikTok media rule (tiktok-api.md §7) the file breaks: what was measured, the bound it crossed, and why. */
+/** One TikTok media rule (docs/tiktok.md §7) the file breaks: what was measured, the bound it crossed, and why. */
 export interface VideoRuleViolation {
   rule: VideoRule;
   measured: MeasuredValue;
@@ -15,8 +15,8 @@ export interface VideoRuleViolation {
 }
 
 /**
- * 422 `video_rejected` (API.md): the file is a video, but TikTok would fail it after upload
- * (`frame_rate_check_failed` etc., LESSONS.md #7). Details name the first rule; the message lists them all.
+ * 422 `video_rejected` (docs/errors.md): the file is a video, but TikTok would fail it after upload
+ * (`frame_rate_check_failed` etc., docs/lessons.md #7). Details name the first rule; the message lists them all.
  */
 export class VideoRejectedError extends AppError {
   constructor(readonly violations: [VideoRuleViolation, ...VideoRuleViolation[]]) {

@@ -5,20 +5,20 @@ import { UnsupportedMediaTypeError, VideoRejectedError, type VideoRuleViolation 
 export { UnsupportedMediaTypeError, VideoRejectedError } from './video-rejected.error';
 export type { MeasuredValue, VideoRule, VideoRuleViolation } from './video-rejected.error';
 
-// tiktok-api.md §7: what TikTok takes.
+// docs/tiktok.md §7: what TikTok takes.
 export const ACCEPTED_CONTAINERS = ['mp4', 'mov', 'webm'] as const;
 export const ACCEPTED_CODECS = ['h264', 'h265', 'vp8', 'vp9'] as const;
 export const TIKTOK_MAX_API_DURATION_MS = 600_000;
 
 /**
  * Measured rates a hair over 60 are rounding, not a faster video: a WebM frame time of 16,666,666 ns reads
- * as 60.0000024 fps. TikTok rejects "60.0x fps" (LESSONS.md #7), so anything from 60.001 up is refused:
+ * as 60.0000024 fps. TikTok rejects "60.0x fps" (docs/lessons.md #7), so anything from 60.001 up is refused:
  * 0.001 fps is a thousand times any container's timestamp rounding and far below what TikTok reports.
  */
 export const FRAME_RATE_TOLERANCE = 0.001;
 
 export interface VideoLimits {
-  /** Not a TikTok documented minimum (tiktok-api.md §7: UNCONFIRMED); ours, configurable. */
+  /** Not a TikTok documented minimum (docs/tiktok.md §7: UNCONFIRMED); ours, configurable. */
   minDurationMs: number;
   maxDurationMs: number;
   minFrameRate: number;

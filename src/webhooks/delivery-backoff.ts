@@ -1,4 +1,4 @@
-/** How long the outbox keeps retrying one notification before it gives up (issue 6: "up to 24 hours"). */
+/** How long the outbox keeps retrying one notification before it gives up (README "Webhooks": retried for 24 hours). */
 export const DELIVERY_GIVE_UP_AFTER_MS = 24 * 3_600_000;
 
 const FIRST_RETRY_MS = 5_000;

@@ -1,4 +1,4 @@
-/** The notification types of API.md ("To tenants"). */
+/** The notification types sent to tenants (README "Webhooks"). */
 export const NOTIFICATION_TYPES = [
   'upload.updated',
   'upload.completed',

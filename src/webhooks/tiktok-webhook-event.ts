@@ -22,10 +22,10 @@ export type TikTokWebhookAction =
   | { kind: 'ignored' }
   | { kind: 'invalid'; problem: string };
 
-/** tiktok-api.md §10.3: the documented spelling and the third-party one are both accepted. */
+/** docs/tiktok.md §10.3: the documented spelling and the third-party one are both accepted. */
 const NO_LONGER_AVAILABLE = ['post.publish.no_longer_publicaly_available', 'post.publish.no_longer_available'];
 
-/** tiktok-api.md §10.3 `authorization.removed` reasons. */
+/** docs/tiktok.md §10.3 `authorization.removed` reasons. */
 const REMOVAL_REASONS = [
   'unknown',
   'user_disconnected',
@@ -86,7 +86,7 @@ function toPublishEvent(event: string, wire: TikTokPublishContentWire): TikTokPu
   return { kind: 'no_longer_available', postId };
 }
 
-/** tiktok-api.md §13 "int64 ids": a bare number or a string, kept as exact decimal digits. */
+/** docs/tiktok.md §13 "int64 ids": a bare number or a string, kept as exact decimal digits. */
 function exactPostId(value: unknown): string | undefined {
   if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) {
     return int64ToDecimalString(value);

@@ -19,7 +19,7 @@ export interface WebhookReceivedResponse {
 
 /**
  * The front door of TikTok's webhooks: checks the signature over the exact bytes, the age and the client, stores
- * the event once, and hands it to the processor after answering (tiktok-api.md §10.1: answer 200 at once).
+ * the event once, and hands it to the processor after answering (docs/tiktok.md §10.1: answer 200 at once).
  */
 @Injectable()
 export class TikTokWebhookInbox {
@@ -37,7 +37,7 @@ export class TikTokWebhookInbox {
   async accept(rawBody: Buffer | undefined, signature: string | undefined): Promise<WebhookReceivedResponse> {
     if (!rawBody || rawBody.length === 0) throw this.refuse('unverified', 'malformed', 'Expected a JSON body.');
     const now = this.clock.now();
-    // tiktok-api.md §10.4: HMAC-SHA256 with the client secret over `t.body`, constant time, then the age of `t`.
+    // docs/tiktok.md §10.4: HMAC-SHA256 with the client secret over `t.body`, constant time, then the age of `t`.
     const check = verifySignature(
       signature,
       this.tiktok.clientSecret,
@@ -78,7 +78,7 @@ export class TikTokWebhookInbox {
   }
 }
 
-/** tiktok-api.md §10.1: redeliveries repeat these fields (the signature's `t` may differ, so not the header). */
+/** docs/tiktok.md §10.1: redeliveries repeat these fields (the signature's `t` may differ, so not the header). */
 function dedupKeyOf(envelope: TikTokWebhookEnvelope): string {
   return createHash('sha256')
     .update(JSON.stringify([envelope.event, envelope.createTime, envelope.userOpenId, envelope.content]))

@@ -1,7 +1,7 @@
 import type { TikTokWireInt } from '../tiktok-api/tiktok-api.types';
 
 /**
- * TikTok's webhook wire format (tiktok-api.md §10.2, §10.3), snake_case as sent. It lives beside the receiver
+ * TikTok's webhook wire format (docs/tiktok.md §10.2, §10.3), snake_case as sent. It lives beside the receiver
  * because tiktok-api.types.ts covers the REST API only; nothing outside this folder sees these names.
  */
 export interface TikTokWebhookEnvelopeWire {

@@ -12,7 +12,7 @@ import { WebhookRateLimit } from '../rate-limits/rate-limit.guard';
 export class TikTokWebhooksController {
   constructor(private readonly inbox: TikTokWebhookInbox) {}
 
-  /** TikTok's webhooks (tiktok-api.md §10): 200 once stored; the event is applied right after. */
+  /** TikTok's webhooks (docs/tiktok.md §10): 200 once stored; the event is applied right after. */
   @Post()
   @Public()
   @WebhookRateLimit()

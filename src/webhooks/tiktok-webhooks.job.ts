@@ -10,7 +10,7 @@ import { TikTokWebhookProcessor } from './tiktok-webhook.processor';
 
 const INTERVAL_MS = 5_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
-/** tiktok-api.md §10.1: TikTok redelivers for 72 hours; receipts are kept past that so a late copy stays a duplicate. */
+/** docs/tiktok.md §10.1: TikTok redelivers for 72 hours; receipts are kept past that so a late copy stays a duplicate. */
 const KEEP_RECEIPTS_MS = 7 * 24 * 3_600_000;
 
 /** Picks up events a crash or a failing handler left pending; prunes old receipts. */

@@ -322,7 +322,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** TikTok's webhooks (tiktok-api.md §10): 200 once stored; the event is applied right after. */
+        /** TikTok's webhooks (docs/tiktok.md §10): 200 once stored; the event is applied right after. */
         post: operations["receiveTikTokWebhook"];
         delete?: never;
         options?: never;

@@ -12,7 +12,7 @@ describe('Operations: errors, request ids, health, metrics, docs and logs', () =
 
   const http = () => request(t.app.getHttpServer());
 
-  it('should answer every error with the API.md envelope and the request id', async () => {
+  it('should answer every error with the error body and the request id', async () => {
     const response = await http().get('/no/such/route').set('X-Request-Id', 'caller-chosen-id-1').expect(404);
     expect(response.headers['x-request-id']).toBe('caller-chosen-id-1');
     expect(response.body).toEqual({

@@ -15,7 +15,7 @@ describe('Rate limits', () => {
     it('should answer 429 rate_limited with Retry-After once a key spends its minute', async () => {
       const { apiKey } = await createTenant(t.app);
       const other = await createTenant(t.app);
-      // One budget across every endpoint (API.md), not one per route.
+      // One budget across every endpoint (RATE_LIMIT_API_PER_MINUTE), not one per route.
       for (const path of ['/api/me', '/api/tiktok/uploads', '/api/me'])
         await request(t.app.getHttpServer()).get(path).set('X-API-Key', apiKey).expect(200);
       const limited = await request(t.app.getHttpServer())

@@ -3,7 +3,7 @@ import { connectUser } from '../support/connect-flow';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
 import { FIXTURES, postVideo, waitForFinal } from '../support/uploads';
 
-// TikTok allows 6 inits per minute per access token (tiktok-api.md §5.5). This takes a real minute, by design.
+// TikTok allows 6 inits per minute per access token (docs/tiktok.md §5.5). This takes a real minute, by design.
 describe("TikTok's init budget", () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -42,7 +42,7 @@ describe('TikTok webhooks in', () => {
   const nowSec = () => Math.floor(Date.now() / 1000);
   const em = () => t.app.get(MikroORM).em.fork();
 
-  /** TikTok's envelope (tiktok-api.md §10.2), with `content` as JSON text so int64 ids stay bare numbers. */
+  /** TikTok's envelope (docs/tiktok.md §10.2), with `content` as JSON text so int64 ids stay bare numbers. */
   function envelope(event: string, openId: string, contentJson: string, options: WebhookOptions = {}): string {
     return JSON.stringify({
       client_key: options.clientKey ?? CLIENT_KEY,

@@ -77,7 +77,7 @@ describe('Every endpoint on random input', () => {
   afterAll(() => t.close());
 
   const server = () => t.app.getHttpServer();
-  /** No crash, no 500, and every error in the API.md envelope. */
+  /** No crash, no 500, and every error in the error body. */
   const expectHandled = (response: request.Response) => {
     expect(response.status).toBeLessThan(500);
     if (response.status >= 400 && response.type === 'application/json') {

@@ -7,8 +7,8 @@ const TIMESTAMP_PATTERN = /^\d{1,12}$/;
 const HEX_SHA256_PATTERN = /^[0-9a-f]{64}$/i;
 
 /**
- * `t=<unix>,s=<hex>` with HMAC-SHA256 over `t + "." + body`: TikTok's `TikTok-Signature` (tiktok-api.md §10.4)
- * and our own `X-Gateway-Signature` to tenants (API.md, "To tenants") share this one scheme.
+ * `t=<unix>,s=<hex>` with HMAC-SHA256 over `t + "." + body`: TikTok's `TikTok-Signature` (docs/tiktok.md §10.4)
+ * and our own `X-Gateway-Signature` to tenants (README "Webhooks") share this one scheme.
  */
 export function signPayload(secret: string | Buffer, body: string | Buffer, timestampSec: number): string {
   if (!Number.isSafeInteger(timestampSec) || timestampSec < 0) {
@@ -39,12 +39,12 @@ export function verifySignature(
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'mismatch' };
 
   const timestamp = Number(t);
-  // tiktok-api.md §10.4: reject stale `t`; a `t` far in the future is refused too, or a leaked one stays valid.
+  // docs/tiktok.md §10.4: reject stale `t`; a `t` far in the future is refused too, or a leaked one stays valid.
   if (Math.abs(nowSec - timestamp) > toleranceSec) return { ok: false, reason: 'stale' };
   return { ok: true, timestamp };
 }
 
-// tiktok-api.md §10.4: split on `,`, then on `=`. Spacing, order and empty elements are tolerated; repeats are not.
+// docs/tiktok.md §10.4: split on `,`, then on `=`. Spacing, order and empty elements are tolerated; repeats are not.
 function parseSignatureHeader(header: string): Map<string, string> | undefined {
   const fields = new Map<string, string>();
   for (const element of header.split(',')) {

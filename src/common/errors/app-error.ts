@@ -22,7 +22,7 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** A refusal or failure the exception filter turns into the API.md error envelope. */
+/** A refusal or failure the exception filter turns into the error body (docs/errors.md). */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,

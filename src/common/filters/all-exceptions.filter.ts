@@ -3,7 +3,7 @@ import { Request, Response } from 'express';
 import { ErrorResponse } from '../http/error.response';
 import { mapError } from './error-mapping';
 
-/** The one place errors become HTTP responses (STYLE.md §6). */
+/** The one place errors become HTTP responses. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');

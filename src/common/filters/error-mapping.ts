@@ -25,7 +25,7 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'service_unavailable',
 };
 
-/** Turns anything thrown into the API.md error shape, never exposing internals of unexpected errors. */
+/** Turns anything thrown into the error body of docs/errors.md, never exposing internals of unexpected errors. */
 export function mapError(error: unknown): MappedError {
   if (error instanceof AppError) {
     return {

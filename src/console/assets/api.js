@@ -1,4 +1,4 @@
-// The gateway's public REST API (API.md), called the way any tenant would, with the key typed into the page.
+// The gateway's public REST API (Swagger at /docs), called the way any tenant would, with the key typed into the page.
 
 export class ApiError extends Error {
   constructor({ status, code, message, details, requestId, retryAfter }) {
@@ -11,7 +11,7 @@ export class ApiError extends Error {
   }
 }
 
-/** Builds an ApiError from API.md's envelope `{error: {code, message, details?, requestId}}`, whatever came back. */
+/** Builds an ApiError from the error body (docs/errors.md) `{error: {code, message, details?, requestId}}`, whatever came back. */
 export function toApiError(status, bodyText, headers) {
   let envelope;
   try {

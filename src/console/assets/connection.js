@@ -57,7 +57,7 @@ export class ConnectionPanel {
     this.onChange(status);
   }
 
-  /** The connect link sends the browser to TikTok and back to this page with `?tiktok=connected` (API.md). */
+  /** The connect link sends the browser to TikTok and back to this page with `?tiktok=connected` (README "Connecting a TikTok account"). */
   async connect() {
     clearMessage(this.error);
     this.connectButton.disabled = true;

@@ -1,4 +1,4 @@
-// The Direct Post settings, driven by the creator's current creator_info (LESSONS.md #1, tiktok-api.md §5.1, §13).
+// The Direct Post settings, driven by the creator's current creator_info (docs/lessons.md #1, docs/tiktok.md §5.1, §13).
 import { byId, create, setVisible } from './dom.js';
 import { CAPTION_LIMIT, captionLength, describeError, PRIVACY_LABELS } from './messages.js';
 
@@ -137,7 +137,7 @@ export class DirectPostFields {
     return undefined;
   }
 
-  /** API.md's upload fields for a direct post; interactions are opt-in, so unchecked means disabled. */
+  /** The upload fields (README "Publishing videos") for a direct post; interactions are opt-in, so unchecked means disabled. */
   appendTo(form) {
     form.append('privacyLevel', this.privacy.value);
     form.append('title', this.caption.value);

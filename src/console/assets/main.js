@@ -34,7 +34,7 @@ function takeKeyFromFragment() {
   history.replaceState(null, '', location.pathname + location.search);
 }
 
-/** The connect flow comes back with `?tiktok=connected` or `?tiktok=error&error=<code>&reason=<why>` (API.md). */
+/** The connect flow comes back with `?tiktok=connected` or `?tiktok=error&error=<code>&reason=<why>` (docs/errors.md). */
 function takeConnectOutcome() {
   const query = new URLSearchParams(location.search);
   const outcome = query.get('tiktok');

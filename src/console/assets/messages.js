@@ -1,6 +1,6 @@
-// Words for people: every error code of API.md, TikTok's codes and fail reasons, and the upload states.
+// Words for people: every error code (docs/errors.md), TikTok's codes and fail reasons, and the upload states.
 
-/** API.md "Callers and errors": what each stable code means for the person at the keyboard. */
+/** docs/errors.md: what each stable code means for the person at the keyboard. */
 export const ERROR_MESSAGES = {
   unauthorized: 'The API key was not accepted. Check that it is complete and has not been revoked.',
   forbidden: 'This API key may not do that.',
@@ -22,7 +22,7 @@ export const ERROR_MESSAGES = {
   unexpected: 'The gateway answered in an unexpected way.',
 };
 
-/** tiktok-api.md §9 and §5.1: TikTok's own codes, carried in `details.code` of `tiktok_error`. */
+/** docs/tiktok.md §9 and §5.1: TikTok's own codes, carried in `details.code` of `tiktok_error`. */
 export const TIKTOK_CODES = {
   spam_risk_too_many_posts: "The creator has reached TikTok's daily post limit. Try again tomorrow.",
   spam_risk_user_banned_from_posting: 'TikTok has banned this account from posting.',
@@ -41,7 +41,7 @@ export const TIKTOK_CODES = {
   internal_error: 'TikTok had an internal error. Try again later.',
 };
 
-/** tiktok-api.md §8: why TikTok failed a video after accepting it. */
+/** docs/tiktok.md §8: why TikTok failed a video after accepting it. */
 export const FAIL_REASONS = {
   file_format_check_failed: 'TikTok does not support this video format.',
   duration_check_failed: 'The video is too long or too short for this account.',
@@ -145,7 +145,7 @@ export function formatBytes(bytes) {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-/** tiktok-api.md §5.2: the caption limit counts UTF-16 code units, which is what JavaScript's length counts. */
+/** docs/tiktok.md §5.2: the caption limit counts UTF-16 code units, which is what JavaScript's length counts. */
 export const CAPTION_LIMIT = 2200;
 export function captionLength(text) {
   return text.length;

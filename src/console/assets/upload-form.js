@@ -3,7 +3,7 @@ import { DirectPostFields } from './direct-post-fields.js';
 import { byId, clearMessage, setVisible, showMessage } from './dom.js';
 import { formatBytes } from './messages.js';
 
-/** Same key for a retried send of the same form (API.md Idempotency-Key); works outside secure contexts too. */
+/** Same key for a retried send of the same form (Idempotency-Key, README "Publishing videos"); works outside secure contexts too. */
 function newIdempotencyKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return `console-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;

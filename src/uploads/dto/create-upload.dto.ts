@@ -14,7 +14,7 @@ const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : 
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
-/** The fields of `POST /api/tiktok/upload`, as multipart form fields or a JSON body (API.md "Publishing"). */
+/** The fields of `POST /api/tiktok/upload`, as multipart form fields or a JSON body (README "Publishing videos"). */
 export class CreateUploadDto {
   /** Your own id for the end user. */
   @Matches(USER_ID_PATTERN, { message: USER_ID_MESSAGE })

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-/** TikTok's creator_info in camelCase (tiktok-api.md §5.1). */
+/** TikTok's creator_info in camelCase (docs/tiktok.md §5.1). */
 export class CreatorInfoResponse {
   creatorAvatarUrl: string;
   creatorUsername: string;

@@ -39,7 +39,7 @@ export async function startLiveSandbox(setup: LiveGatewaySetup): Promise<TikTokS
   return sandbox;
 }
 
-/** The environment of `node dist/src/main.js` in live mode against an emulator on loopback (API.md allows http). */
+/** The environment of `node dist/src/main.js` in live mode against an emulator on loopback (http is allowed there, README "Configuration"). */
 export function liveGatewayEnv(
   setup: LiveGatewaySetup,
   wiring: { databaseUrl: string; apiBaseUrl: string; authUrl: string; spoolDir: string; redisUrl?: string },

@@ -1,4 +1,4 @@
-/** TikTok's token shapes (tiktok-api.md §3.3): `act.` / `rft.` followed by the token body. */
+/** TikTok's token shapes (docs/tiktok.md §3.3): `act.` / `rft.` followed by the token body. */
 const TOKEN_PATTERNS = [/(?<![A-Za-z0-9])act\.[A-Za-z0-9_-]{8,}/, /(?<![A-Za-z0-9])rft\.[A-Za-z0-9_-]{8,}/];
 
 /**

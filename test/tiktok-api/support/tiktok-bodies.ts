@@ -1,4 +1,4 @@
-/** TikTok-shaped answers for the scripted server (tiktok-api.md §3.3, §4.1). */
+/** TikTok-shaped answers for the scripted server (docs/tiktok.md §3.3, §4.1). */
 export const tokenBody = (suffix = '1') => ({
   access_token: `act.${suffix}`,
   expires_in: 7200,
