@@ -9,7 +9,7 @@ import { BenchResult, log } from './support/results';
 import { startSandboxProcess } from './support/sandbox-process';
 import { FINAL_STATUSES } from '../src/uploads/upload.entity';
 
-/** Issue 7 #2: GET /api/tiktok/uploads/{id} under autocannon against a bare NestJS route, each in its own process. */
+/** GET /api/tiktok/uploads/{id} under autocannon against a bare NestJS route, each in its own process. */
 export async function benchApiOverhead(workDir: string): Promise<BenchResult[]> {
   const seconds = Number(process.env.BENCH_DURATION_SECONDS ?? 20);
   const bare = await measureBareRoute(seconds);

@@ -21,7 +21,7 @@ const CREATE_CONCURRENCY = 16;
 const BACKDATE_MS = (7200 - 300) * 1000;
 
 /**
- * Issue 7 #3: 10,000 due connections refreshed by the real DueRefreshService against the sandbox (own process).
+ * 10,000 due connections refreshed by the real DueRefreshService against the sandbox (own process).
  * The gateway runs in the bench process here (it has to be driven directly); the database is PostgreSQL when
  * TEST_DATABASE_URL is set, else SQLite.
  */

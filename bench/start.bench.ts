@@ -10,7 +10,7 @@ const PLAIN_SERVER =
   "require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.argv[1]), '127.0.0.1')";
 
 /**
- * Issue 7 #4: `node dist/src/main.js` (fresh process, fresh SQLite, migrations included) to the first 200 of
+ * `node dist/src/main.js` (fresh process, fresh SQLite, migrations included) to the first 200 of
  * /health/live, three times; the worst run is judged. Reference: a plain node http server spawned and polled alike,
  * the floor of process start on this machine.
  */

@@ -99,7 +99,7 @@ export class UploadStateService {
     }
   }
 
-  /** A post.publish.* webhook moves the same state machine as polling (issue 6); a lost race is read and tried again. */
+  /** A post.publish.* webhook moves the same state machine as polling (docs/tiktok.md §10.3); a lost race is read and tried again. */
   async applyTikTokPublishEvent(publishId: string, event: TikTokPublishEvent): Promise<void> {
     const read = () => this.em.fork().findOne(Upload, { publishId }, { disableIdentityMap: true });
     let upload = await read();
