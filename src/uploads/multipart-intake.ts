@@ -144,8 +144,8 @@ async function spool(stream: Readable, options: IntakeOptions, signal: AbortSign
     });
     return { key: options.key, sizeBytes };
   } catch (error) {
-    if (error instanceof MediaTooLargeError || write.signal.reason === tooLarge) throw tooLarge;
-    throw intakeError(write.signal.aborted && write.signal.reason !== undefined ? write.signal.reason : error);
+    if (error instanceof MediaTooLargeError) throw tooLarge;
+    throw intakeError(error);
   } finally {
     signal.removeEventListener('abort', abortWrite);
   }
@@ -158,6 +158,9 @@ async function spool(stream: Readable, options: IntakeOptions, signal: AbortSign
  */
 function intakeError(error: unknown): unknown {
   if (error instanceof AppError) return error;
+  // An aborted write (the limit, or `fail`) destroys every stream of it with an AbortError naming the reason.
+  const aborted = error as { name?: unknown; cause?: unknown } | undefined;
+  if (aborted?.name === 'AbortError' && aborted.cause !== undefined) return intakeError(aborted.cause);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOSPC') {
     return new AppError(
