@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, RequestListener } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -82,6 +83,8 @@ describe('Publishing videos kept in an S3 bucket', () => {
     expect(accepted.body.progress).toMatchObject({ totalChunks: 2, totalBytes: 2 * MB5 + 123_457 });
     const done = await waitForFinal(server(), apiKey, accepted.body.id as string);
     expect(done).toMatchObject({ status: 'published', progress: { uploadedChunks: 2 } });
+    const [publish] = (await t.control.publishes()).filter((p) => p.publishId === done.publishId);
+    expect(publish.receivedSha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
     expect(await t.control.violations()).toEqual([]);
     expect(await settled(objects)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -174,7 +175,9 @@ if (!runnable) console.info('Several hosts (S3) skipped: set TEST_DATABASE_URL (
     expect(stats.inits).toHaveLength(inits + 1);
     expect(stats.inits.filter((group) => group.publishIds.includes(done.publishId!))[0].count).toBe(1);
     const [publish] = (await control.publishes()).filter((p) => p.publishId === done.publishId);
-    expect(publish).toMatchObject({ status: 'PUBLISH_COMPLETE', uploadedBytes: size });
+    // Bytes identical at TikTok: the new owner's ranged reads from the bucket continued the file exactly.
+    const sha256 = createHash('sha256').update(readFileSync(video)).digest('hex');
+    expect(publish).toMatchObject({ status: 'PUBLISH_COMPLETE', uploadedBytes: size, receivedSha256: sha256 });
     // The only breaches TikTok may see are the crash's own (a PUT cut mid-body, the 416 the next owner reconciles).
     const crashMarks = /content_length_mismatch|range|416/i;
     expect((await control.violations()).filter((v) => !crashMarks.test(`${v.rule} ${v.message}`))).toEqual([]);
