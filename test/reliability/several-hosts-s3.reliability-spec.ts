@@ -156,21 +156,22 @@ if (!runnable) console.info('Several hosts (S3) skipped: set TEST_DATABASE_URL (
     // Only A runs while the upload is received and its first chunk sent, so A is the one sending it.
     await hosts.b.gateway!.stop();
     const inits = (await control.stats()).inits.length;
-    await control.setLatency(1000);
-    const size = 4 * MB5 + 99;
+    // Eight chunks at 3 s an answer: B's start-up fits well inside the transfer.
+    await control.setLatency(3000);
+    const size = 8 * MB5 + 99;
     const video = await makeLargeVideo(size, work);
     const accepted = await api('a').postVideo(video, { ...POST, userId: 'crash' });
     await api('a').waitForUpload(accepted.id, 60_000, (u) => u.progress.uploadedChunks >= 1);
     await start('b');
     const cut = await api('b').upload(accepted.id);
     expect(cut.status).toBe('uploading');
-    expect(cut.progress.uploadedChunks).toBeLessThan(4);
+    expect(cut.progress.uploadedChunks).toBeLessThan(8);
 
     await hosts.a.gateway!.kill9();
     await control.setLatency(0);
 
     const done = await api('b').waitForUpload(accepted.id, UPLOAD_LEASE_MS + 30_000);
-    expect(done).toMatchObject({ status: 'published', progress: { uploadedBytes: size, uploadedChunks: 4 } });
+    expect(done).toMatchObject({ status: 'published', progress: { uploadedBytes: size, uploadedChunks: 8 } });
     const stats = await control.stats();
     expect(stats.inits).toHaveLength(inits + 1);
     expect(stats.inits.filter((group) => group.publishIds.includes(done.publishId!))[0].count).toBe(1);
