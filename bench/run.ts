@@ -4,18 +4,19 @@ import { join } from 'node:path';
 import { benchApiOverhead } from './api-overhead.bench';
 import { benchRefresh } from './refresh.bench';
 import { benchStart } from './start.bench';
-import { benchUpload } from './upload.bench';
+import { benchUpload, benchUploadS3 } from './upload.bench';
 import { snapshotGateway } from './support/gateway-process';
 import { BenchResult, formatTable, log } from './support/results';
 
 const BENCHES: Record<string, (workDir: string) => Promise<BenchResult[]>> = {
   upload: benchUpload,
+  'upload-s3': benchUploadS3,
   api: benchApiOverhead,
   refresh: benchRefresh,
   start: benchStart,
 };
 
-/** `npm run bench [-- upload api refresh start]`: all by default; the gateway must be built (dist/). */
+/** `npm run bench [-- upload upload-s3 api refresh start]`: all by default; the gateway must be built (dist/). */
 async function main(): Promise<void> {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(BENCHES);
   const unknown = names.filter((name) => !BENCHES[name]);

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { makeLargeVideo } from '../test/support/make-large-video';
 import { connectUser, createTenant, getUpload, postVideoFile } from './support/gateway-http';
 import { callbackUrl, startGatewayProcess } from './support/gateway-process';
-import { flushToDisk, freePort } from './support/processes';
+import { flushToDisk, freePort, spawnNode, TS_NODE, waitForLine } from './support/processes';
 import { BenchResult, log, mib, seconds } from './support/results';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process';
 import { uploadWithCurl } from './support/curl-upload';
@@ -22,20 +22,41 @@ interface GatewayRun {
   putCount: number;
 }
 
-/** Issue 7 #1: a video through the gateway process until TikTok's 201 on the last chunk, against curl PUTting the same chunks. */
-export async function benchUpload(workDir: string): Promise<BenchResult[]> {
+/** A video through the gateway process until TikTok's 201 on the last chunk, against curl PUTting the same chunks. */
+export function benchUpload(workDir: string): Promise<BenchResult[]> {
+  return benchUploadWith(workDir, 'local');
+}
+
+/** The same with UPLOAD_STORAGE=s3: the intake streams into s3rver (its own process, loopback), chunks are ranged GETs. */
+export async function benchUploadS3(workDir: string): Promise<BenchResult[]> {
+  const s3 = spawnNode([...TS_NODE, join(__dirname, 'support', 's3-main.ts')], {});
+  try {
+    const [, env] = await waitForLine(s3.child, /^S3 (\{.*\})$/m, 60_000);
+    return await benchUploadWith(workDir, 's3', JSON.parse(env) as Record<string, string>);
+  } finally {
+    await s3.stop();
+  }
+}
+
+async function benchUploadWith(
+  workDir: string,
+  storage: 'local' | 's3',
+  env: Record<string, string> = {},
+): Promise<BenchResult[]> {
+  const label = storage === 's3' ? ' (UPLOAD_STORAGE=s3, s3rver on loopback)' : '';
+  const sizes = storage === 's3' ? (process.env.BENCH_S3_SIZES?.split(',').map(Number) ?? SIZES) : SIZES;
   const port = await freePort();
   const sandbox = await startSandboxProcess({ redirectUris: [callbackUrl(port)] });
   const runs = new Map<number, GatewayRun>();
   let curlMs = 0;
   try {
-    for (const size of SIZES) {
+    for (const size of sizes) {
       const dir = mkdtempSync(join(workDir, `upload-${size}-`));
       try {
         const video = await makeLargeVideo(size, dir);
         flushToDisk();
-        log(`upload: ${mib(size)} through the gateway`);
-        runs.set(size, await uploadThroughGateway(sandbox, port, dir, video, size));
+        log(`upload: ${mib(size)} through the gateway${label}`);
+        runs.set(size, await uploadThroughGateway(sandbox, port, dir, video, size, env));
         log(`upload: ${JSON.stringify(runs.get(size))}`);
         if (size === GIB) {
           log('upload: the same file, same chunks, same sandbox with curl');
@@ -53,19 +74,20 @@ export async function benchUpload(workDir: string): Promise<BenchResult[]> {
   const ratio = big.totalMs / curlMs;
   const results: BenchResult[] = [
     {
-      benchmark: 'upload 1 GiB: POST → last chunk 201',
+      benchmark: `upload 1 GiB: POST → last chunk 201${label}`,
       measured: seconds(big.totalMs),
       reference: `curl ${seconds(curlMs)}`,
       ratio: `${ratio.toFixed(2)}x`,
-      target: '≤ 2.0x',
-      pass: ratio <= 2,
+      // With S3 the ratio is reported, not judged: s3rver (a test server writing files) sets the pace.
+      target: storage === 's3' ? 'reported' : '≤ 2.0x',
+      pass: storage === 's3' || ratio <= 2,
       notes: [`gateway intake (POST → 202) ${seconds(big.intakeMs)}; ${big.putCount} chunk PUTs`],
     },
   ];
-  for (const size of SIZES) {
+  for (const size of sizes) {
     const run = runs.get(size) as GatewayRun;
     results.push({
-      benchmark: `gateway peak RSS, ${mib(size)} upload`,
+      benchmark: `gateway peak RSS, ${mib(size)} upload${label}`,
       measured: mib(run.peakRssKb * 1024),
       reference: '-',
       ratio: '-',
@@ -83,8 +105,9 @@ async function uploadThroughGateway(
   dir: string,
   video: string,
   size: number,
+  env: Record<string, string>,
 ): Promise<GatewayRun> {
-  const gateway = await startGatewayProcess({ port, dir, sandbox });
+  const gateway = await startGatewayProcess({ port, dir, sandbox, env });
   try {
     const apiKey = await createTenant(gateway.url);
     await connectUser(gateway.url, apiKey, 'bench-user');

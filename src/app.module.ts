@@ -13,6 +13,7 @@ import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MalwareScanModule } from './malware-scan/malware-scan.module';
+import { StorageModule } from './storage/storage.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitGuard } from './rate-limits/rate-limit.guard';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
@@ -49,6 +50,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         MalwareScanModule,
+        StorageModule,
         ScheduleModule.forRoot(),
         TikTokApiModule.forRootAsync({
           useFactory: () => ({

@@ -11,6 +11,7 @@ import { AppError } from '../common/errors/app-error';
 import { Shutdown } from '../common/lifecycle/shutdown';
 import { MalwareScanner } from '../malware-scan/malware-scanner';
 import { REDIS_CLIENT } from '../redis/redis.module';
+import { MediaStorage } from '../storage/media-storage';
 
 @Injectable()
 export class HealthService {
@@ -21,9 +22,10 @@ export class HealthService {
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     private readonly scanner: MalwareScanner,
     private readonly shutdown: Shutdown,
+    private readonly storage: MediaStorage,
   ) {}
 
-  /** Ready means not shutting down, and every backing service answers: the database, and Redis and the malware scanner when configured. */
+  /** Ready means not shutting down, and every backing service answers: the database, and Redis, the malware scanner and the media bucket when configured. */
   async checkReadiness(): Promise<HealthCheckResult> {
     // From the first moment of shutdown, so the balancer stops sending requests before the instance goes away.
     if (this.shutdown.draining) {
@@ -40,6 +42,8 @@ export class HealthService {
     if (this.redis) checks.push(() => this.pingRedis(this.redis as Redis));
     // Uploads fail closed without the scanner, so an instance that cannot reach it is not ready.
     if (this.scanner.kind !== 'off') checks.push(() => this.pingMalwareScanner());
+    // Received videos live in the bucket: without it an instance can neither take nor send one.
+    if (this.storage.kind === 's3') checks.push(() => this.pingMediaStorage());
     try {
       return await this.health.check(checks);
     } catch (error) {
@@ -59,6 +63,16 @@ export class HealthService {
       return indicator.up();
     } catch {
       return indicator.down({ message: 'Redis did not answer PING' });
+    }
+  }
+
+  private async pingMediaStorage() {
+    const indicator = this.indicators.check('media_storage');
+    try {
+      await this.storage.ping();
+      return indicator.up({ storage: this.storage.kind });
+    } catch {
+      return indicator.down({ storage: this.storage.kind, message: 'The media bucket did not answer' });
     }
   }
 

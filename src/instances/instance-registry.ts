@@ -45,7 +45,8 @@ export class InstanceRegistry implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     await this.beat();
     this.beats.start(this.scheduler);
-    if (this.config.get('db', { infer: true }).driver === 'postgresql') {
+    const local = this.config.get('storage', { infer: true }).kind === 'local';
+    if (local && this.config.get('db', { infer: true }).driver === 'postgresql') {
       const { spoolDir } = this.config.get('uploads', { infer: true });
       this.logger.log(
         `Several hosts with local storage: each upload is sent only by the instance that received it ` +

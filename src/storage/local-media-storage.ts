@@ -27,6 +27,9 @@ export class LocalMediaStorage extends MediaStorage {
   async write(key: string, source: Readable, { maxBytes, signal }: WriteOptions): Promise<{ sizeBytes: number }> {
     const path = this.pathOf(key);
     await this.ensureFolder();
+    // A signal aborted already (also during an await above) would destroy the meter before the pipeline listens to it,
+    // and its unheard 'error' would end the process.
+    signal?.throwIfAborted();
     const meter = new ByteMeter(maxBytes);
     if (signal) addAbortSignal(signal, meter);
     try {

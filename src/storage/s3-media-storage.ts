@@ -58,6 +58,9 @@ export class S3MediaStorage extends MediaStorage {
 
   async write(key: string, source: Readable, { maxBytes, signal }: WriteOptions): Promise<{ sizeBytes: number }> {
     const objectKey = this.objectKey(key);
+    // A signal aborted already (also during an await above) would destroy the meter before the pipeline listens to it,
+    // and its unheard 'error' would end the process.
+    signal?.throwIfAborted();
     const meter = new ByteMeter(maxBytes);
     if (signal) addAbortSignal(signal, meter);
     // A failing source fails the meter, and so the upload, with the source's own error.

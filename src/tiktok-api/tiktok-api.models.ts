@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /** What TikTokApiClient returns and accepts: camelCase, no wire details. */
 
 export interface TikTokTokenSet {
@@ -89,7 +91,10 @@ export interface TikTokByteRange {
 
 export interface TikTokChunkPut {
   uploadUrl: string;
-  filePath: string;
+  /** A fresh stream of bytes start..end for each attempt (a retry reads the range again from storage). */
+  body: () => Readable;
+  /** How many bytes the stored video holds; a chunk must end inside it. */
+  storedBytes: number;
   start: number;
   /** Inclusive. */
   end: number;

@@ -20,6 +20,7 @@ function summarize(publish: Publish): PublishSummary {
     uploadedBytes: publish.upload?.receivedBytes,
     downloadedBytes: publish.pull?.downloadedBytes,
     putCount: publish.upload?.putCount ?? 0,
+    receivedSha256: publish.upload?.digest?.copy().digest('hex'),
     statusFetches: publish.statusFetches,
     createdAt: publish.createdAt,
   };

@@ -26,6 +26,8 @@ export interface PublishSummary {
   uploadedBytes?: number;
   downloadedBytes?: number;
   putCount: number;
+  /** Hex SHA-256 of the bytes of the accepted chunk PUTs, in order (a file upload with at least one chunk in). */
+  receivedSha256?: string;
   statusFetches: number;
   createdAt: number;
 }

@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import type { RequestRecord } from './sandbox-http';
 import type { MediaSniffer } from './media-sniffer';
 
@@ -60,6 +61,8 @@ export interface UploadTask {
   acceptedChunks: number;
   expiresAt: number;
   putCount: number;
+  /** SHA-256 over the accepted chunks' bytes in order; tests compare it with the file they sent. */
+  digest?: Hash;
 }
 
 export interface PullTask {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { expectedChunkRange } from './chunk-rules';
 import type { SandboxCore } from './sandbox-core';
@@ -87,9 +88,12 @@ export class SandboxUploads {
     const socket = ctx.req.socket;
     this.inFlight.set(socket, { ctx, task });
     let received = 0;
+    // Counted only once the chunk is accepted: a cut or refused PUT leaves the digest as it was.
+    const digest = (task.digest ?? createHash('sha256')).copy();
     try {
       for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
         if (typeof fault !== 'number') publish.media.feedAt(task.receivedBytes + received, chunk);
+        digest.update(chunk);
         received += chunk.length;
       }
     } catch {
@@ -107,6 +111,7 @@ export class SandboxUploads {
     }
     task.receivedBytes += received;
     task.acceptedChunks += 1;
+    task.digest = digest;
     const done = task.acceptedChunks === task.totalChunks;
     if (done) this.core.publishes.startProcessing(publish);
     if (fault === 'drop_after_accept') return void socket.destroy();

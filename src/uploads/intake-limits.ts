@@ -24,7 +24,7 @@ export class IntakeLimits {
   }
 
   /** Takes a place for one intake or refuses (429 for the key, 503 for the instance); call the result when done. */
-  async admit(apiKeyId: string, spoolDir: string, declaredBytes: number): Promise<() => void> {
+  async admit(apiKeyId: string, spoolDir: string | undefined, declaredBytes: number): Promise<() => void> {
     const held = this.perKey.get(apiKeyId) ?? 0;
     if (held >= this.limits.maxConcurrentPerKey) {
       throw new AppError(
@@ -54,7 +54,7 @@ export class IntakeLimits {
       else this.perKey.delete(apiKeyId);
     };
     try {
-      await this.checkDisk(spoolDir, declaredBytes);
+      if (spoolDir !== undefined) await this.checkDisk(spoolDir, declaredBytes);
     } catch (error) {
       release();
       throw error;

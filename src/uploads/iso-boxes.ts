@@ -1,4 +1,4 @@
-import type { FileSlices } from './file-slices';
+import type { RandomAccessSource } from '../storage/media-storage';
 
 export interface TopLevelBox {
   type: string;
@@ -14,7 +14,7 @@ const MAX_TOP_LEVEL_BOXES = 50_000;
  * The top-level boxes of an ISO BMFF file (MP4/MOV), read header by header: a huge mdat or free box costs
  * one 16-byte read, never its payload. Stops at the first malformed header; whatever came before is kept.
  */
-export async function walkTopLevelBoxes(source: FileSlices): Promise<TopLevelBox[]> {
+export async function walkTopLevelBoxes(source: RandomAccessSource): Promise<TopLevelBox[]> {
   const boxes: TopLevelBox[] = [];
   let start = 0;
   while (start + 8 <= source.size && boxes.length < MAX_TOP_LEVEL_BOXES) {

@@ -1,5 +1,5 @@
 import { createFile, Log, MP4BoxBuffer, type Movie, type Track } from 'mp4box';
-import type { FileSlices } from './file-slices';
+import type { RandomAccessSource } from '../storage/media-storage';
 import { walkTopLevelBoxes, type TopLevelBox } from './iso-boxes';
 import { UNMEASURED, type VideoCodec, type VideoTrackMeasurements } from './video-probe.types';
 
@@ -22,7 +22,7 @@ const CODECS_BY_SAMPLE_ENTRY: Record<string, VideoCodec> = {
 };
 
 /** The `ftyp` major brand (`qt  ` for QuickTime), or undefined when the file has no leading ftyp. */
-export async function readMajorBrand(source: FileSlices): Promise<string | undefined> {
+export async function readMajorBrand(source: RandomAccessSource): Promise<string | undefined> {
   const head = await source.read(0, 12);
   if (head.length < 12 || head.toString('latin1', 4, 8) !== 'ftyp') return undefined;
   return head.toString('latin1', 8, 12);
@@ -33,7 +33,7 @@ export async function readMajorBrand(source: FileSlices): Promise<string | undef
  * (moov at the end after a 4 GB mdat costs one header read per box) and handed to mp4box as one small
  * buffer; moofs come along so fragmented files get their sample counts too.
  */
-export async function probeIsoVideo(source: FileSlices): Promise<VideoTrackMeasurements> {
+export async function probeIsoVideo(source: RandomAccessSource): Promise<VideoTrackMeasurements> {
   const boxes = (await walkTopLevelBoxes(source)).filter((box) => METADATA_BOXES.has(box.type));
   if (!boxes.some((box) => box.type === 'moov')) {
     return {
@@ -54,7 +54,7 @@ export async function probeIsoVideo(source: FileSlices): Promise<VideoTrackMeasu
   return measureTrack(movie, track);
 }
 
-async function parseMetadata(source: FileSlices, boxes: TopLevelBox[]): Promise<Movie | undefined> {
+async function parseMetadata(source: RandomAccessSource, boxes: TopLevelBox[]): Promise<Movie | undefined> {
   const slices = await Promise.all(boxes.map((box) => source.read(box.start, box.size)));
   const metadata = Buffer.concat(slices);
   const iso = createFile();

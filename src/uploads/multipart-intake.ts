@@ -1,14 +1,14 @@
 import busboy from 'busboy';
 import { Request } from 'express';
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { AppError, ValidationFailedError } from '../common/errors/app-error';
 import { HttpStatus } from '@nestjs/common';
+import type { MediaStorage } from '../storage/media-storage';
+import { MediaTooLargeError } from '../storage/media-storage.errors';
 
 export interface SpooledFile {
-  path: string;
+  /** The stored object's key. */
+  key: string;
   sizeBytes: number;
 }
 
@@ -18,8 +18,9 @@ export interface MultipartUpload {
 }
 
 export interface IntakeOptions {
-  /** Where the video goes (a fresh name in the spool folder); nothing is left there when the intake fails. */
-  path: string;
+  /** Where the video goes, under a fresh key; nothing is left there when the intake fails. */
+  storage: MediaStorage;
+  key: string;
   maxBytes: number;
   /**
    * Called once the form fields before the file are read, before a byte of the video is stored. Return false to
@@ -35,13 +36,14 @@ const SPOOL_BUFFER_BYTES = 1024 * 1024;
 const ONE_FILE = `Send exactly one file, in the field "${FILE_FIELD}".`;
 
 /**
- * Streams a multipart upload to a private spool file (mode 0600); memory stays flat whatever the size. Crossing
- * `maxBytes` stops at once with 413.
+ * Streams a multipart upload into media storage (a private spool file or an S3 object); memory stays flat whatever
+ * the size. Crossing `maxBytes` stops at once with 413.
  *
  * Every stream the request owns (the request, the parser, the file part, the meter and the file) has an error
  * listener from the moment it exists, and every way out — refusal, a broken or cut body, the client going away,
  * the server's request timeout destroying the socket — goes through `fail`: it stops reading, ends the parser and
- * the file part (so a spool in progress closes its file), removes the partial file and only then settles.
+ * the file part, aborts a write in progress (which removes what was written: the partial file, or the multipart
+ * upload in the bucket), removes the object in case it was complete, and only then settles.
  */
 export function receiveMultipart(req: Request, options: IntakeOptions): Promise<MultipartUpload> {
   return new Promise((resolve, reject) => {
@@ -61,10 +63,12 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
     let fileStream: Readable | undefined;
     let spooling: Promise<SpooledFile | undefined> | undefined;
     let settled = false;
+    const writing = new AbortController();
 
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
+      writing.abort(error);
       req.unpipe(parser);
       // busboy emits `close` only after the whole body; ending it here is what lets go of the file part.
       parser.destroy();
@@ -73,7 +77,7 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
       req.resume();
       const removed = Promise.resolve(spooling)
         .catch(() => undefined)
-        .then(() => rm(options.path, { force: true }));
+        .then(() => options.storage.delete(options.key));
       void removed.then(
         () => reject(error),
         () => reject(error),
@@ -113,7 +117,7 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
       fileStream = stream;
       spooling = options.beforeFile({ ...fields }).then((keep) => {
         if (settled || !keep) return void stream.resume();
-        return spool(stream, options);
+        return spool(stream, options, writing.signal);
       });
       spooling.catch(fail);
     });
@@ -138,35 +142,31 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
   });
 }
 
-async function spool(stream: Readable, options: IntakeOptions): Promise<SpooledFile> {
-  let sizeBytes = 0;
+async function spool(stream: Readable, options: IntakeOptions, signal: AbortSignal): Promise<SpooledFile> {
   const tooLarge = new AppError(
     'payload_too_large',
     `The video is larger than the limit of ${options.maxBytes} bytes.`,
     HttpStatus.PAYLOAD_TOO_LARGE,
     { limitBytes: options.maxBytes },
   );
-  const meter = new Transform({
-    highWaterMark: SPOOL_BUFFER_BYTES,
-    transform(chunk: Buffer, _encoding, done) {
-      sizeBytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  // busboy signals the limit with 'limit'; failing the pipeline right there stops reading at once (and removes the
-  // partial file below), so a file over the limit never completes.
-  stream.once('limit', () => meter.destroy(tooLarge));
+  // busboy signals the limit with 'limit'; failing the write right there stops reading at once (and the storage
+  // removes what it wrote), so a file over the limit never completes.
+  const write = new AbortController();
+  const abortWrite = () => write.abort(signal.reason);
+  signal.addEventListener('abort', abortWrite, { once: true });
+  stream.once('limit', () => write.abort(tooLarge));
   try {
-    await pipeline(
-      stream,
-      meter,
-      createWriteStream(options.path, { flags: 'wx', mode: 0o600, highWaterMark: SPOOL_BUFFER_BYTES }),
-    );
+    const { sizeBytes } = await options.storage.write(options.key, stream, {
+      maxBytes: options.maxBytes,
+      signal: write.signal,
+    });
+    return { key: options.key, sizeBytes };
   } catch (error) {
-    await rm(options.path, { force: true });
+    if (error instanceof MediaTooLargeError) throw tooLarge;
     throw intakeError(error);
+  } finally {
+    signal.removeEventListener('abort', abortWrite);
   }
-  return { path: options.path, sizeBytes };
 }
 
 /**
@@ -176,6 +176,9 @@ async function spool(stream: Readable, options: IntakeOptions): Promise<SpooledF
  */
 function intakeError(error: unknown): unknown {
   if (error instanceof AppError) return error;
+  // An aborted write (the limit, or `fail`) destroys every stream of it with an AbortError naming the reason.
+  const aborted = error as { name?: unknown; cause?: unknown } | undefined;
+  if (aborted?.name === 'AbortError' && aborted.cause !== undefined) return intakeError(aborted.cause);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOSPC') {
     return new AppError(
@@ -186,7 +189,20 @@ function intakeError(error: unknown): unknown {
     );
   }
   if (code) return error;
+  if (isStorageServiceError(error)) {
+    return new AppError(
+      'service_unavailable',
+      'The gateway could not store the video in its bucket; retry later.',
+      HttpStatus.SERVICE_UNAVAILABLE,
+      { retryAfterSeconds: 60 },
+    );
+  }
   return new ValidationFailedError(
     `The multipart body is malformed or ends inside the "${FILE_FIELD}" part; send the whole file and the closing boundary.`,
   );
+}
+
+/** An answer of the S3 service (the SDK's errors carry `$metadata`), not a fault of the caller's body. */
+function isStorageServiceError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && '$metadata' in error;
 }

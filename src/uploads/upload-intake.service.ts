@@ -4,11 +4,11 @@ import { ConfigService } from '@nestjs/config';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Request } from 'express';
-import { mkdir, rm } from 'node:fs/promises';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { AppError, ValidationFailedError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
 import { MalwareScanner } from '../malware-scan/malware-scanner';
+import { MediaStorage } from '../storage/media-storage';
 import { RateLimiter } from '../rate-limits/rate-limiter';
 import { Tenant } from '../tenants/tenant.entity';
 import { TikTokApiClient } from '../tiktok-api/tiktok-api.client';
@@ -19,12 +19,12 @@ import { CreateUploadDto } from './dto/create-upload.dto';
 import { UploadResponse } from './dto/upload.response';
 import { IntakeLimits } from './intake-limits';
 import { receiveMultipart, SpooledFile } from './multipart-intake';
-import { ActiveSpoolFiles, newSpoolPath } from './spool-files';
+import { ActiveSpoolFiles, mediaKeyOf, newSpoolKey, spoolPathOf } from './spool-files';
 import { toUploadResponse } from './upload-state.service';
 import { Upload, UploadMalwareScan, UploadVideoInfo } from './upload.entity';
 import { UploadWorker } from './upload-worker';
 import { uploadsRejectedTotal } from './uploads.metrics';
-import { probeVideo } from './video-probe';
+import { probeStoredVideo } from './video-probe';
 import { assertVideoAccepted, videoLimitsFor } from './video-rules';
 
 interface Prepared {
@@ -52,6 +52,7 @@ export class UploadIntakeService {
     private readonly config: ConfigService<AppConfig, true>,
     private readonly limits: IntakeLimits,
     private readonly activeSpool: ActiveSpoolFiles,
+    private readonly storage: MediaStorage,
   ) {}
 
   async createUpload(caller: AuthenticatedTenant, req: Request, idempotencyKey?: string): Promise<UploadResponse> {
@@ -70,15 +71,18 @@ export class UploadIntakeService {
 
   private async createFromMultipart(caller: AuthenticatedTenant, req: Request, key?: string): Promise<UploadResponse> {
     const { spoolDir, maxBytes } = this.config.get('uploads', { infer: true });
-    await mkdir(spoolDir, { recursive: true, mode: 0o700 });
-    const release = await this.limits.admit(caller.apiKeyId, spoolDir, declaredLength(req));
-    // Until the row naming it is stored (or it is removed), the file is this intake's: the sweep leaves it alone.
-    const path = newSpoolPath(spoolDir);
-    this.activeSpool.add(path);
+    // The free-disk check guards the local spool folder only; a bucket has no such limit to check.
+    const local = this.storage.kind === 'local';
+    if (local) await this.storage.ping();
+    const release = await this.limits.admit(caller.apiKeyId, local ? spoolDir : undefined, declaredLength(req));
+    // Until the row naming it is stored (or it is removed), the object is this intake's: the sweep leaves it alone.
+    const mediaKey = newSpoolKey();
+    this.activeSpool.add(mediaKey);
     try {
       let prepared: Prepared | undefined;
       const received = await receiveMultipart(req, {
-        path,
+        storage: this.storage,
+        key: mediaKey,
         maxBytes,
         beforeFile: async (fields) => {
           // The fields are checked before a byte of the file is stored, so they must come first.
@@ -98,10 +102,10 @@ export class UploadIntakeService {
       }
       return await this.acceptFile(caller, prepared, received.file, key);
     } catch (error) {
-      await rm(path, { force: true });
+      await this.storage.delete(mediaKey);
       throw error;
     } finally {
-      this.activeSpool.delete(path);
+      this.activeSpool.delete(mediaKey);
       release();
     }
   }
@@ -166,7 +170,7 @@ export class UploadIntakeService {
     const { dto } = prepared;
     const malwareScan = await this.scan(file);
     const creator = dto.mode === 'direct' ? await this.checkCreator(caller, dto) : undefined;
-    const probe = await probeVideo(file.path);
+    const probe = await probeStoredVideo(this.storage, file.key);
     try {
       assertVideoAccepted(
         probe,
@@ -194,8 +198,9 @@ export class UploadIntakeService {
       prepared,
       {
         source: 'file',
-        spoolPath: file.path,
-        mediaHolder: this.config.get('instance', { infer: true }).id,
+        spoolPath: spoolPathOf(this.storage, file.key),
+        // Only the instance holding local bytes can send them; an object in the bucket any instance can send.
+        mediaHolder: this.storage.kind === 'local' ? this.config.get('instance', { infer: true }).id : null,
         video,
         malwareScan,
         chunkSize: plan.chunkSize,
@@ -205,9 +210,9 @@ export class UploadIntakeService {
     );
   }
 
-  /** Issue 9: nothing goes on (not even to the probe) before the scanner has passed the file; it fails closed. */
+  /** Nothing goes on (not even to the probe) before the scanner has passed the file; it fails closed. */
   private async scan(file: SpooledFile): Promise<UploadMalwareScan> {
-    const result = await this.scanner.scanFile(file.path);
+    const result = await this.scanner.scan(this.storage, file.key);
     if (!result.clean) {
       uploadsRejectedTotal.inc({ rule: 'malware' });
       throw new AppError(
@@ -264,7 +269,7 @@ export class UploadIntakeService {
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
       // Two requests with one Idempotency-Key raced: the first one's upload is the answer.
-      if (source.spoolPath) await rm(source.spoolPath, { force: true });
+      if (source.spoolPath) await this.storage.delete(mediaKeyOf(source.spoolPath));
       const existing = await this.em
         .fork()
         .findOneOrFail(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });

@@ -1,11 +1,12 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { rm } from 'node:fs/promises';
 import { AppConfig } from '../config/app-config';
+import { MediaStorage } from '../storage/media-storage';
 import { OutboxService } from '../webhooks/outbox.service';
 import { NotificationType } from '../webhooks/notification.types';
 import { UploadResponse } from './dto/upload.response';
+import { mediaKeyOf } from './spool-files';
 import { TikTokPublishEvent } from './upload-events';
 import { FINAL_STATUSES, Upload, UploadErrorInfo, UploadStatus } from './upload.entity';
 import { uploadsFinishedTotal } from './uploads.metrics';
@@ -52,6 +53,7 @@ export class UploadStateService {
     private readonly em: EntityManager,
     private readonly outbox: OutboxService,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly storage: MediaStorage,
   ) {}
 
   /**
@@ -127,11 +129,11 @@ export class UploadStateService {
     await this.deleteSpool(upload);
   }
 
-  /** The file is on its holder's disk: another instance leaves it to the holder (media-holders.job.ts). */
+  /** A local file is on its holder's disk: another instance leaves it to the holder (media-holders.job.ts). */
   async deleteSpool(upload: Upload): Promise<void> {
     if (!upload.spoolPath) return;
     if (upload.mediaHolder && upload.mediaHolder !== this.config.get('instance', { infer: true }).id) return;
-    await rm(upload.spoolPath, { force: true });
+    await this.storage.delete(mediaKeyOf(upload.spoolPath));
     await this.em.fork().nativeUpdate(Upload, { id: upload.id }, { spoolPath: null });
   }
 }

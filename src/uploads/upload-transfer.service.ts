@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { existsSync } from 'node:fs';
 import { TikTokApiClient } from '../tiktok-api/tiktok-api.client';
 import { TikTokApiError, TikTokUnavailableError, TikTokUploadRejectedError } from '../tiktok-api/tiktok-api.error';
 import { TikTokChunkPut } from '../tiktok-api/tiktok-api.models';
+import { MediaStorage } from '../storage/media-storage';
 import { TokenCipher } from '../tokens/token-cipher';
 import { PublishInitService } from './publish-init.service';
+import { mediaKeyOf } from './spool-files';
 import { StatusPoller } from './status-poller';
 import { backoffMs, MAX_ATTEMPTS, tiktokInfo, uploadUrlAad } from './upload-retries';
 import { UploadChanges, UploadStateService } from './upload-state.service';
@@ -36,12 +37,13 @@ export class UploadTransferService {
     private readonly publishInit: PublishInitService,
     private readonly poller: StatusPoller,
     private readonly cipher: TokenCipher,
+    private readonly storage: MediaStorage,
   ) {}
 
   async advance(upload: Upload, context: TransferContext): Promise<void> {
     if (upload.status === 'processing') return this.poller.poll(upload, context.now());
     if (upload.status !== 'queued' && upload.status !== 'uploading') return;
-    if (upload.source === 'file' && (!upload.spoolPath || !existsSync(upload.spoolPath))) {
+    if (upload.source === 'file' && !(upload.spoolPath && (await this.storage.exists(mediaKeyOf(upload.spoolPath))))) {
       return this.state.fail(upload, 'video_file_missing', 'The received video is no longer on disk; upload it again.');
     }
     if (!upload.publishId) return this.publishInit.init(upload, context.now());
@@ -54,6 +56,7 @@ export class UploadTransferService {
     const chunkSize = upload.chunkSize!;
     const total = upload.totalChunks!;
     const uploadUrl = this.cipher.decrypt(upload.uploadUrlCiphertext!, uploadUrlAad(upload.id));
+    const key = mediaKeyOf(upload.spoolPath!);
     while (upload.uploadedChunks < total && !context.stopping()) {
       const index = upload.uploadedChunks;
       const { start: first, end: last } = chunkRange(index, chunkSize, total, size);
@@ -61,7 +64,9 @@ export class UploadTransferService {
       try {
         const result = await this.tiktok.putChunk({
           uploadUrl,
-          filePath: upload.spoolPath!,
+          // Each attempt streams the range anew: from the file, or a ranged GET from the bucket.
+          body: () => this.storage.readRange(key, first, last),
+          storedBytes: size,
           start: first,
           end: last,
           totalBytes: size,

@@ -1,5 +1,6 @@
-import { fileTypeFromFile, type FileTypeResult } from 'file-type';
-import { FileSlices } from './file-slices';
+import { fileTypeFromBuffer, type FileTypeResult } from 'file-type';
+import type { MediaStorage, RandomAccessSource } from '../storage/media-storage';
+import { FileSource } from '../storage/file-source';
 import { probeIsoVideo, readMajorBrand } from './mp4-probe';
 import { UNMEASURED, type VideoContainer, type VideoProbe, type VideoTrackMeasurements } from './video-probe.types';
 import { probeMatroskaVideo } from './webm-probe';
@@ -15,17 +16,27 @@ const MATROSKA_EXTENSIONS = new Set(['webm', 'mkv']);
  * that is not a video comes back as container `unknown` with a reason; only I/O failures throw.
  */
 export async function probeVideo(filePath: string): Promise<VideoProbe> {
-  const detected = await detectFileType(filePath);
-  const source = await FileSlices.open(filePath);
+  return probeOpened(await FileSource.open(filePath));
+}
+
+/** The probe of a stored object: byte ranges from the bucket for S3, positioned reads of the file for local. */
+export async function probeStoredVideo(storage: MediaStorage, key: string): Promise<VideoProbe> {
+  return probeOpened(await storage.openRandomAccess(key));
+}
+
+async function probeOpened(source: RandomAccessSource): Promise<VideoProbe> {
   try {
-    return await probeSource(source, detected);
+    return await probeSource(source, await detectFileType(source));
   } finally {
     await source.close();
   }
 }
 
 /** The probe over an open file; tests use it to count the bytes a probe reads. */
-export async function probeSource(source: FileSlices, detected: FileTypeResult | undefined): Promise<VideoProbe> {
+export async function probeSource(
+  source: RandomAccessSource,
+  detected: FileTypeResult | undefined,
+): Promise<VideoProbe> {
   const container = await nameContainer(source, detected);
   let measurements: VideoTrackMeasurements;
   if (container === 'unknown') {
@@ -43,15 +54,22 @@ export async function probeSource(source: FileSlices, detected: FileTypeResult |
   return { sizeBytes: source.size, container, ...measurements };
 }
 
-export async function detectFileType(filePath: string): Promise<FileTypeResult | undefined> {
+// file-type's own sample size: its detectors need no more than the first 4100 bytes.
+const FILE_TYPE_SAMPLE_BYTES = 4100;
+
+export async function detectFileType(source: RandomAccessSource): Promise<FileTypeResult | undefined> {
+  const head = await source.read(0, FILE_TYPE_SAMPLE_BYTES);
   try {
-    return await fileTypeFromFile(filePath);
+    return await fileTypeFromBuffer(head);
   } catch {
     return undefined; // file-type gives up on some malformed inputs by throwing; that is still "not a video"
   }
 }
 
-async function nameContainer(source: FileSlices, detected: FileTypeResult | undefined): Promise<VideoContainer> {
+async function nameContainer(
+  source: RandomAccessSource,
+  detected: FileTypeResult | undefined,
+): Promise<VideoContainer> {
   if (!detected?.mime.startsWith('video/')) return 'unknown';
   if (ISO_VIDEO_MIMES.has(detected.mime)) {
     // The ftyp major brand separates QuickTime (`qt  `) from MP4 (tiktok-api.md §7 lists both).

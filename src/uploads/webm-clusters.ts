@@ -1,5 +1,5 @@
 import { children, EBML_ID, elementEnd, readElement, readUint, readVint } from './ebml-reader';
-import type { FileSlices } from './file-slices';
+import type { RandomAccessSource } from '../storage/media-storage';
 
 /** Where block times of one track go while clusters are read. */
 export interface BlockTimeSink {
@@ -53,7 +53,7 @@ export function readClusterBlockTimes(
  * write Info/Duration, so the last Cluster is the only record of how long they are.
  */
 export async function readLastBlockTimeNs(
-  source: FileSlices,
+  source: RandomAccessSource,
   trackNumber: number,
   timecodeScaleNs: number,
 ): Promise<number | undefined> {

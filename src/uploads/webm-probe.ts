@@ -1,5 +1,5 @@
 import { children, EBML_ID, elementEnd, readElement, readFloat, readString, readUint } from './ebml-reader';
-import type { FileSlices } from './file-slices';
+import type { RandomAccessSource } from '../storage/media-storage';
 import { estimateFrameRate, frameRateFromFrameDuration } from './frame-rate-estimate';
 import { readClusterBlockTimes, readLastBlockTimeNs } from './webm-clusters';
 import { UNMEASURED, type VideoCodec, type VideoTrackMeasurements } from './video-probe.types';
@@ -37,7 +37,7 @@ interface SegmentFacts {
 }
 
 /** Measures the first video track of a WebM/Matroska file from its first few megabytes. */
-export async function probeMatroskaVideo(source: FileSlices): Promise<VideoTrackMeasurements> {
+export async function probeMatroskaVideo(source: RandomAccessSource): Promise<VideoTrackMeasurements> {
   const window = await source.read(0, WINDOW_BYTES);
   const facts = readSegment(window);
   if (!facts?.track) return { ...UNMEASURED, unknownReason: 'No video track was found in the WebM header.' };
@@ -137,7 +137,7 @@ function readVideoTrack(window: Buffer, start: number, end: number): VideoTrackE
 
 /** Live recordings carry no Duration: last block time - first block time + one frame, when both are known. */
 async function durationFromLastBlock(
-  source: FileSlices,
+  source: RandomAccessSource,
   trackNumber: number,
   timecodeScaleNs: number,
   headTimesNs: number[],

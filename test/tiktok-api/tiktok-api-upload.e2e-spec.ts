@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalMediaStorage } from '../../src/storage/local-media-storage';
 import { TikTokApiClient } from '../../src/tiktok-api/tiktok-api.client';
 import { TikTokUnavailableError, TikTokUploadRejectedError } from '../../src/tiktok-api/tiktok-api.error';
 import type { TikTokChunkPut } from '../../src/tiktok-api/tiktok-api.models';
@@ -11,15 +12,15 @@ const video = Buffer.from(Array.from({ length: TOTAL }, (_, i) => (i * 7 + 3) % 
 
 describe(`${TikTokApiClient.name} chunk PUT`, () => {
   let dir: string;
-  let filePath: string;
+  let storage: LocalMediaStorage;
   let upload: ScriptedServer;
   let client: TikTokApiClient;
   let chunk: (start: number, end: number) => TikTokChunkPut;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tiktok-api-upload-'));
-    filePath = join(dir, 'video.mp4');
-    await writeFile(filePath, video);
+    storage = new LocalMediaStorage(dir);
+    await writeFile(join(dir, 'video.mp4'), video);
   });
 
   afterAll(async () => {
@@ -36,7 +37,8 @@ describe(`${TikTokApiClient.name} chunk PUT`, () => {
     });
     chunk = (start, end) => ({
       uploadUrl: `${upload.baseUrl}/video/?upload_id=1&upload_token=tok`,
-      filePath,
+      body: () => storage.readRange('video.mp4', start, end),
+      storedBytes: TOTAL,
       start,
       end,
       totalBytes: TOTAL,
