@@ -6,7 +6,7 @@ export interface TikTokTokenSet {
   accessToken: string;
   refreshToken: string;
   openId: string;
-  /** Remaining lifetimes as TikTok reports them; never hard-code (tiktok-api.md §13 "Lifetimes"). */
+  /** Remaining lifetimes as TikTok reports them; never hard-code (docs/tiktok.md §13 "Lifetimes"). */
   expiresInSeconds: number;
   refreshExpiresInSeconds: number;
   scopes: string[];
@@ -16,7 +16,7 @@ export interface TikTokTokenSet {
 export interface TikTokCodeExchange {
   code: string;
   redirectUri: string;
-  /** Omit for a web app registered without PKCE (tiktok-api.md §2.3). */
+  /** Omit for a web app registered without PKCE (docs/tiktok.md §2.3). */
   codeVerifier?: string;
 }
 
@@ -51,13 +51,13 @@ export type TikTokVideoSource =
 
 export interface TikTokPostInfo {
   title?: string;
-  /** Must come from the creator's current privacyLevelOptions, never a default (tiktok-api.md §13). */
+  /** Must come from the creator's current privacyLevelOptions, never a default (docs/tiktok.md §13). */
   privacyLevel: TikTokPrivacyLevel;
   disableComment?: boolean;
   disableDuet?: boolean;
   disableStitch?: boolean;
   videoCoverTimestampMs?: number;
-  /** Marked required by TikTok (tiktok-api.md §5.2). */
+  /** Marked required by TikTok (docs/tiktok.md §5.2). */
   brandContentToggle: boolean;
   brandOrganicToggle?: boolean;
   isAigc?: boolean;
@@ -65,7 +65,7 @@ export interface TikTokPostInfo {
 
 export interface TikTokPublishInit {
   publishId: string;
-  /** Only for FILE_UPLOAD; valid one hour (tiktok-api.md §5.2). */
+  /** Only for FILE_UPLOAD; valid one hour (docs/tiktok.md §5.2). */
   uploadUrl?: string;
 }
 
@@ -103,7 +103,7 @@ export interface TikTokChunkPut {
 }
 
 export interface TikTokChunkResult {
-  /** 206: more chunks expected; 201: all bytes received, TikTok starts posting (tiktok-api.md §6.2). */
+  /** 206: more chunks expected; 201: all bytes received, TikTok starts posting (docs/tiktok.md §6.2). */
   status: 206 | 201;
   uploadedRange?: TikTokByteRange;
 }

@@ -4,7 +4,7 @@ import { headerValue, type TikTokHttp } from './tiktok-http';
 
 const ENDPOINT = 'upload_chunk';
 
-// tiktok-api.md §6.2: what each refusal of the upload URL means.
+// docs/tiktok.md §6.2: what each refusal of the upload URL means.
 const REJECTIONS: Record<number, TikTokUploadRejection> = {
   400: 'bad_request',
   403: 'upload_url_expired',
@@ -28,7 +28,7 @@ function assertRangeInside(chunk: TikTokChunkPut, fileSize: number): void {
 }
 
 /**
- * tiktok-api.md §6.2: PUT one byte range to the opaque upload URL, streamed from storage (constant memory).
+ * docs/tiktok.md §6.2: PUT one byte range to the opaque upload URL, streamed from storage (constant memory).
  * No Authorization header is documented for the upload URL, so none is sent.
  */
 export async function putVideoChunk(

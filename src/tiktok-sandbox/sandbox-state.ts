@@ -34,7 +34,7 @@ export interface TokenFamily {
   id: string;
   openId: string;
   scopes: string[];
-  /** Fixed at the first issuance: a refresh does not extend it (tiktok-api.md §3.4). */
+  /** Fixed at the first issuance: a refresh does not extend it (docs/tiktok.md §3.4). */
   refreshExpiresAt: number;
   currentRefreshToken: string;
   revoked: boolean;

@@ -7,7 +7,7 @@ import type { Publish, UploadTask } from './sandbox-state';
 
 const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm'];
 
-/** tiktok-api.md §6.2: `Content-Range: bytes 0-{received-1}/{total}`; `bytes *\/total` before any byte arrived. */
+/** docs/tiktok.md §6.2: `Content-Range: bytes 0-{received-1}/{total}`; `bytes *\/total` before any byte arrived. */
 export function progressRange(task: UploadTask): string {
   return task.receivedBytes > 0 ? `bytes 0-${task.receivedBytes - 1}/${task.videoSize}` : `bytes */${task.videoSize}`;
 }

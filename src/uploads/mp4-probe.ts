@@ -84,7 +84,7 @@ function measureTrack(movie: Movie, track: Track): VideoTrackMeasurements {
   const seconds = track.timescale > 0 ? trackTicks / track.timescale : 0;
   const movieSeconds = movie.timescale > 0 ? movie.duration / movie.timescale : 0;
   const durationSeconds = seconds || movieSeconds || fragmentSeconds(movie);
-  // tiktok-api.md §7 checks FPS; nb_samples over the track's own duration is what players show.
+  // docs/tiktok.md §7 checks FPS; nb_samples over the track's own duration is what players show.
   const frameRate = track.nb_samples > 0 && seconds > 0 ? track.nb_samples / seconds : null;
   return {
     codec,

@@ -58,15 +58,7 @@ export class UploadIntakeService {
   async createUpload(caller: AuthenticatedTenant, req: Request, idempotencyKey?: string): Promise<UploadResponse> {
     const key = validIdempotencyKey(idempotencyKey);
     if (!req.is('multipart/form-data')) return this.createFromUrl(caller, req.body as Record<string, unknown>, key);
-    try {
-      return await this.createFromMultipart(caller, req, key);
-    } catch (error) {
-      // The filter sets Retry-After on 429s only; the intake's 503s (busy, low disk) know when to come back too.
-      const retryAfter = error instanceof AppError ? error.details?.retryAfterSeconds : undefined;
-      if (typeof retryAfter === 'number' && !req.res?.headersSent)
-        req.res?.setHeader('Retry-After', String(retryAfter));
-      throw error;
-    }
+    return this.createFromMultipart(caller, req, key);
   }
 
   private async createFromMultipart(caller: AuthenticatedTenant, req: Request, key?: string): Promise<UploadResponse> {
@@ -225,7 +217,7 @@ export class UploadIntakeService {
     return { scanner: result.scanner, clean: true, durationMs: result.durationMs, scannedAt: new Date().toISOString() };
   }
 
-  /** Direct posts follow the creator's settings of right now (tiktok-api.md §5.1: query it fresh). */
+  /** Direct posts follow the creator's settings of right now (docs/tiktok.md §5.1: query it fresh). */
   private async checkCreator(caller: AuthenticatedTenant, dto: CreateUploadDto) {
     const creator = await this.tokens.withAccessToken(caller.tenantId, dto.userId, (token) =>
       this.tiktok.queryCreatorInfo(token),

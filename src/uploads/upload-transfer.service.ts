@@ -27,7 +27,7 @@ export interface TransferContext {
 
 /**
  * Moves one upload one step along: init (at most once per publish, never again after an ambiguous failure,
- * LESSONS.md #6), the chunks exactly by TikTok's rules (§6.1-6.2), then status polling until a final state.
+ * docs/lessons.md #6), the chunks exactly by TikTok's rules (§6.1-6.2), then status polling until a final state.
  */
 @Injectable()
 export class UploadTransferService {

@@ -72,7 +72,7 @@ async function nameContainer(
 ): Promise<VideoContainer> {
   if (!detected?.mime.startsWith('video/')) return 'unknown';
   if (ISO_VIDEO_MIMES.has(detected.mime)) {
-    // The ftyp major brand separates QuickTime (`qt  `) from MP4 (tiktok-api.md §7 lists both).
+    // The ftyp major brand separates QuickTime (`qt  `) from MP4 (docs/tiktok.md §7 lists both).
     if ((await readMajorBrand(source)) === 'qt  ' || detected.ext === 'mov') return 'mov';
     if (detected.mime === 'video/mp4' || detected.mime === 'video/x-m4v') return 'mp4';
   }

@@ -42,7 +42,7 @@ export async function probeMatroskaVideo(source: RandomAccessSource): Promise<Vi
   const facts = readSegment(window);
   if (!facts?.track) return { ...UNMEASURED, unknownReason: 'No video track was found in the WebM header.' };
   const { track, timecodeScaleNs, durationTicks, blockTimesNs } = facts;
-  // tiktok-api.md §7 checks FPS: DefaultDuration is the muxer's declared frame time; block times are a fallback.
+  // docs/tiktok.md §7 checks FPS: DefaultDuration is the muxer's declared frame time; block times are a fallback.
   const frameRate = track.defaultDurationNs
     ? frameRateFromFrameDuration(track.defaultDurationNs)
     : estimateFrameRate(blockTimesNs, timecodeScaleNs);
