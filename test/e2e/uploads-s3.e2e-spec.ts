@@ -106,7 +106,8 @@ describe('Publishing videos kept in an S3 bucket', () => {
   });
 
   it('should leave neither object nor multipart upload when the client goes away mid-video', async () => {
-    const listening = createServer(server().listeners('request')[0] as RequestListener);
+    // The app's own Express handler on a socket of our own, which the test can cut.
+    const listening = createServer(t.app.getHttpAdapter().getInstance() as RequestListener);
     await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
     try {
       await cutUpload(listening.address() as AddressInfo, apiKey, 10 * 1024 * 1024);
