@@ -144,7 +144,11 @@ describe(`Hostile multipart uploads to a gateway process (${usingPostgres ? 'Pos
       (form) => [connected(form), form.field('description', 'd'.repeat(10_000_000)), form.file(NOT_A_VIDEO)],
       /description is too long/,
     ],
-    ['the file in another field', (form) => [connected(form), form.file(NOT_A_VIDEO, 'clip')], /exactly one file/],
+    [
+      'the file in another field',
+      (form) => [connected(form), form.file(NOT_A_VIDEO, 'clip')],
+      /send it in the field "video"/,
+    ],
     ['two files', (form) => [connected(form), form.file(NOT_A_VIDEO), form.file(NOT_A_VIDEO)], /exactly one file/],
   ])('should refuse %s with 400 and keep no file and no descriptor', async (_, parts, message) => {
     const form = new MultipartBody();

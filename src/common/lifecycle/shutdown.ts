@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../../config/app-config';
 
@@ -57,12 +57,14 @@ export class Shutdown
 
   onApplicationBootstrap(): void {
     // First among the server's listeners, so the header is set before Express answers (a 404 answers synchronously).
-    this.server()?.prependListener('request', (_request, response: ServerResponse) => {
+    this.server()?.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
       this.requestsInFlight += 1;
       response.once('close', () => this.requestFinished());
       // While draining, no connection is kept for a next request: the client's next one opens a connection the
-      // balancer sends to another instance, and the unread body of a refused upload is not waited for.
-      if (this.draining && !response.headersSent) response.setHeader('Connection', 'close');
+      // balancer sends to another instance. Not for a request with a body (a refused upload): closing would cut
+      // the client off while it still sends, so it never reads the 503; Node reads the body off instead, and the
+      // client's next request on that connection gets the close (the grace's end cuts whatever is left).
+      if (this.draining && !response.headersSent && !hasBody(request)) response.setHeader('Connection', 'close');
     });
     SHUTDOWN_SIGNALS.forEach((signal) => process.prependListener(signal, this.onSignal));
   }
@@ -109,4 +111,9 @@ export class Shutdown
   private server(): Server | undefined {
     return this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
   }
+}
+
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
