@@ -19,7 +19,7 @@ export async function freePort(): Promise<number> {
 
 const running = new Set<ChildProcess>();
 // A bench that throws must not leave a sandbox or gateway behind.
-process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+process.once('exit', () => running.forEach((child) => signalGroup(child, 'SIGKILL')));
 
 export interface NodeProcess {
   child: ChildProcess;
@@ -29,12 +29,17 @@ export interface NodeProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `node args` with exactly `env` (plus PATH/HOME), stderr kept for error messages. */
+/**
+ * Spawns `node args` with exactly `env` (plus PATH/HOME), stderr kept for error messages. It runs in a process group
+ * of its own, and stop() signals the whole group: `npm start` runs the gateway as a grandchild, which a signal to npm
+ * alone would leave running (and holding its port).
+ */
 export function spawnNode(args: string[], env: Record<string, string>, cwd = REPO_ROOT): NodeProcess {
   const child = spawn(process.execPath, args, {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   running.add(child);
   const stderr: string[] = [];
@@ -51,9 +56,9 @@ export function spawnNode(args: string[], env: Record<string, string>, cwd = REP
     pid,
     peakRssKb: () => readVmHwmKb(pid),
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) signalGroup(child, 'SIGTERM');
       const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
-      if (!killed) child.kill('SIGKILL');
+      if (!killed) signalGroup(child, 'SIGKILL');
       await exited;
     },
   };
@@ -104,4 +109,12 @@ export async function waitForOk(url: string, timeoutMs: number, intervalMs = 10)
  */
 export function flushToDisk(): void {
   execFileSync('sync');
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    // The group is gone already.
+  }
 }
