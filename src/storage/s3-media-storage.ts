@@ -33,9 +33,9 @@ export interface S3StorageOptions {
   queueSize?: number;
 }
 
-export const DEFAULT_KEY_PREFIX = 'media/';
+const DEFAULT_KEY_PREFIX = 'media/';
 export const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
-export const DEFAULT_QUEUE_SIZE = 2;
+const DEFAULT_QUEUE_SIZE = 2;
 
 /** UPLOAD_STORAGE=s3: one object per key in an S3-compatible bucket, written by multipart upload. */
 export class S3MediaStorage extends MediaStorage {

@@ -6,7 +6,7 @@ import { MediaStorage } from './media-storage';
 import { createS3Client } from './s3-client';
 import { S3MediaStorage } from './s3-media-storage';
 
-export function createMediaStorage(config: Pick<AppConfig, 'storage' | 'uploads'>): MediaStorage {
+function createMediaStorage(config: Pick<AppConfig, 'storage' | 'uploads'>): MediaStorage {
   const { kind, s3 } = config.storage;
   if (kind === 'local') return new LocalMediaStorage(config.uploads.spoolDir);
   return new S3MediaStorage(createS3Client(s3), { bucket: s3.bucket });

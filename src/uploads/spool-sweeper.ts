@@ -15,7 +15,7 @@ export const SPOOL_SWEEP_MIN_AGE_MS = 3_600_000;
  * An S3 multipart upload is listed only once complete, so one a crash cut off mid-write is aborted after this long
  * (far longer than any intake takes).
  */
-export const INCOMPLETE_UPLOAD_MAX_AGE_MS = 24 * 3_600_000;
+const INCOMPLETE_UPLOAD_MAX_AGE_MS = 24 * 3_600_000;
 
 /**
  * Deletes stored media that no upload names: what a crash or a kill left half-received or never recorded. Only

@@ -11,7 +11,7 @@ import { Upload } from './upload.entity';
 import { eventStreamsOpen, eventStreamsRefusedTotal } from './uploads.metrics';
 
 /** How often the watched uploads are read (one query for all streams of this instance). */
-export const EVENTS_TICK_MS = 500;
+const EVENTS_TICK_MS = 500;
 /** Revoked keys are looked for every this many ticks (one query for the keys of all open streams). */
 const KEY_CHECK_EVERY_TICKS = 4;
 /** A stream lasts until its upload ends, so there is no exact time to give; a refused caller tries again after this. */

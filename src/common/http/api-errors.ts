@@ -65,7 +65,7 @@ export function ApiErrorResponse(status: ErrorStatus, codes: ErrorCases, descrip
   );
 }
 
-export const RETRY_AFTER_HEADER = {
+const RETRY_AFTER_HEADER = {
   description: 'Seconds to wait before the next attempt.',
   schema: { type: 'integer', minimum: 1, example: 12 },
 };

@@ -8,7 +8,7 @@ import { AppError, ErrorCode } from '../errors/app-error';
 const BODY_LIMIT = '100kb';
 
 /** The Content-Encoding values the parsers decode (zstd where this Node has it). */
-export const SUPPORTED_ENCODINGS = ['identity', 'gzip', 'deflate', 'br'].concat(
+const SUPPORTED_ENCODINGS = ['identity', 'gzip', 'deflate', 'br'].concat(
   'createZstdDecompress' in zlib ? ['zstd'] : [],
 );
 

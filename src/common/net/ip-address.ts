@@ -62,7 +62,7 @@ export function canonicalIp(ip: IpAddress): IpAddress {
 const r = (text: string): IpRange => parseRange(text)!;
 
 /** Cloud instance metadata services (AWS, GCP, Azure, OpenStack; ECS task metadata; Alibaba Cloud; AWS on IPv6). */
-export const METADATA_ADDRESSES = ['169.254.169.254', '169.254.170.2', '100.100.100.200', 'fd00:ec2::254'].map(r);
+const METADATA_ADDRESSES = ['169.254.169.254', '169.254.170.2', '100.100.100.200', 'fd00:ec2::254'].map(r);
 
 // IANA's special-purpose registries (RFC 6890 and successors): every range that is not globally reachable.
 const IPV4_CLASSES: [IpRange, AddressClass][] = [
