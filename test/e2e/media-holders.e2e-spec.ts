@@ -7,7 +7,7 @@ import { Connection } from '../../src/tokens/connection.entity';
 import { Upload, UploadStatus } from '../../src/uploads/upload.entity';
 import { connectUser } from '../support/connect-flow';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
-import { FIXTURES, waitForFinal } from '../support/uploads';
+import { FIXTURES, waitForFinal, H264_FIXTURE_VIDEO } from '../support/uploads';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 /** Three seconds: a heartbeat every second, so the test sees a holder go in a few seconds. */
@@ -54,15 +54,7 @@ describe('Uploads held by another instance', () => {
       post: { privacyLevel: 'SELF_ONLY' },
       spoolPath,
       mediaHolder: holder,
-      video: {
-        sizeBytes: 19877,
-        container: 'mp4',
-        codec: 'h264',
-        width: 640,
-        height: 360,
-        frameRate: 30,
-        durationMs: 3500,
-      },
+      video: { ...H264_FIXTURE_VIDEO },
       chunkSize: 19877,
       totalChunks: 1,
       nextActionAt: new Date(),

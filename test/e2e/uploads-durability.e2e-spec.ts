@@ -10,7 +10,15 @@ import { connectUser } from '../support/connect-flow';
 import { makeLargeVideo } from '../support/make-large-video';
 import { createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { chunksSent, FIXTURES, postVideo, UploadBody, waitForFinal, waitForUpload } from '../support/uploads';
+import {
+  chunksSent,
+  FIXTURES,
+  postVideo,
+  UploadBody,
+  waitForFinal,
+  waitForUpload,
+  H264_FIXTURE_VIDEO,
+} from '../support/uploads';
 import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
 
 /** TikTok's smallest chunk (5 MiB). */
@@ -78,15 +86,7 @@ describe('Uploads across restarts and refusals', () => {
       source: 'file',
       post: { privacyLevel: 'SELF_ONLY' },
       spoolPath,
-      video: {
-        sizeBytes: 19877,
-        container: 'mp4',
-        codec: 'h264',
-        width: 640,
-        height: 360,
-        frameRate: 30,
-        durationMs: 3500,
-      },
+      video: { ...H264_FIXTURE_VIDEO },
       chunkSize: 19877,
       totalChunks: 1,
       initStartedAt: new Date(Date.now() - 5000),

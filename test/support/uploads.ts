@@ -5,6 +5,17 @@ import { FINAL_STATUSES } from '../../src/uploads/upload.entity';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures');
 
+/** What the probe measures of fixtures/h264.mp4, for tests that store an upload row of it directly. */
+export const H264_FIXTURE_VIDEO = {
+  sizeBytes: 19877,
+  container: 'mp4',
+  codec: 'h264',
+  width: 640,
+  height: 360,
+  frameRate: 30,
+  durationMs: 3500,
+} as const;
+
 export type UploadBody = Record<string, unknown> & { id: string; status: string };
 
 /** POSTs a multipart upload (fields first, then the file). */
