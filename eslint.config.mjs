@@ -1,5 +1,6 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
+import layerOrder from './eslint/layer-order.cjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'data/**', '*.js', '*.mjs'] },
@@ -13,5 +14,10 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { gateway: { rules: { 'layer-order': layerOrder.rule } } },
+    rules: { 'gateway/layer-order': 'error' },
   },
 );

@@ -13,7 +13,7 @@ const esmPackages = [
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  testRegex: '(src/.*\\.spec\\.ts|test/(e2e|sandbox|tiktok-api)/.*\\.e2e-spec\\.ts)$',
+  testRegex: '((src|eslint)/.*\\.spec\\.ts|test/(e2e|sandbox|tiktok-api)/.*\\.e2e-spec\\.ts)$',
   moduleFileExtensions: ['ts', 'js', 'json', 'mjs'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' }, module: { type: 'commonjs' } }] },
   transformIgnorePatterns: [`node_modules/(?!(${esmPackages.join('|')})/)`],

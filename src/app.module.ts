@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DestinationStream } from 'pino';
-import { AuthGuard } from './common/auth/auth.guard';
+import { AuthGuard } from './tenants/auth.guard';
 import { ClockModule } from './common/clock.module';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { ConsoleModule } from './console/console.module';
@@ -11,6 +11,7 @@ import { LifecycleModule } from './common/lifecycle/lifecycle.module';
 import { LoggingModule } from './common/logging/logging.module';
 import { AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { ENTITIES } from './entities';
 import { HealthModule } from './health/health.module';
 import { MalwareScanModule } from './malware-scan/malware-scan.module';
 import { StorageModule } from './storage/storage.module';
@@ -21,11 +22,10 @@ import { RedisModule } from './redis/redis.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { TikTokApiModule } from './tiktok-api/tiktok-api.module';
 import { TikTokAuthModule } from './tiktok-auth/tiktok-auth.module';
-import { TokenRefreshModule } from './token-refresh/token-refresh.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UploadsModule } from './uploads/uploads.module';
 import { ScheduleModule } from '@nestjs/schedule';
-import { WebhooksModule } from './webhooks/webhooks.module';
+import { TikTokWebhooksModule } from './tiktok-webhooks/tiktok-webhooks.module';
 
 export interface AppModuleOptions {
   /** Where logs go instead of stdout (tests read them back). */
@@ -42,7 +42,7 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, load: [() => config] }),
         LoggingModule.register(options.logDestination),
         LifecycleModule,
-        DatabaseModule.register(config.db),
+        DatabaseModule.register(config.db, ENTITIES),
         RedisModule,
         ClockModule,
         CryptoModule,
@@ -62,9 +62,8 @@ export class AppModule {
         TenantsModule,
         TokensModule,
         TikTokAuthModule,
-        TokenRefreshModule,
         UploadsModule,
-        WebhooksModule,
+        TikTokWebhooksModule,
         ConsoleModule,
       ],
       providers: [

@@ -1,11 +1,13 @@
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
-// TikTok's limits are defined once, with the chunk rules (docs/tiktok.md §6.1, §13).
-import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../uploads/chunk-plan';
-import { parseKeyRing } from '../tokens/token-cipher';
+import { MAX_CHUNK_BYTES, MAX_VIDEO_BYTES, MIN_CHUNK_BYTES } from '../tiktok-api/tiktok-limits';
+import { parseKeyRing } from '../common/crypto/token-cipher';
 import { parseWebhookAllowList } from '../common/net/webhook-target-policy';
 import { AppConfig, Env } from './app-config';
 import { parseRange } from '../common/net/ip-address';
+
+/** UPLOAD_CHUNK_BYTES when unset: ten chunks per 100 MB, well inside TikTok's bounds (docs/tiktok.md §6.1). */
+export const DEFAULT_CHUNK_BYTES = 10_000_000;
 
 /** The placeholders .env.example ships with; live mode refuses them. */
 export const PLACEHOLDER_MARKER = 'change-me';

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { generateApiKey, randomToken, SANDBOX_API_KEY_PREFIX } from '../common/crypto/secret-hash';
-import { generateKeyRingEntry } from '../tokens/token-cipher';
+import { generateKeyRingEntry } from '../common/crypto/token-cipher';
 import { Env } from './app-config';
 
 interface SandboxSecrets {

@@ -1,4 +1,4 @@
-import { MikroORM } from '@mikro-orm/core';
+import { EntityClass, MikroORM } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { DynamicModule, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
@@ -22,10 +22,10 @@ export class DatabaseModule implements OnModuleInit {
     @Inject(DB_CONFIG) private readonly db: AppConfig['db'],
   ) {}
 
-  static register(db: AppConfig['db']): DynamicModule {
+  static register(db: AppConfig['db'], entities: EntityClass<object>[]): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [MikroOrmModule.forRoot(buildOrmOptions(db))],
+      imports: [MikroOrmModule.forRoot(buildOrmOptions(db, entities))],
       providers: [{ provide: DB_CONFIG, useValue: db }],
     };
   }

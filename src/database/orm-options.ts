@@ -1,18 +1,20 @@
-import { Options } from '@mikro-orm/core';
+import { EntityClass, Options } from '@mikro-orm/core';
 import { Logger } from '@nestjs/common';
 import { Migrator } from '@mikro-orm/migrations';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
 import { prepareSqliteFile, sqliteFileOf } from './sqlite-files';
 
 /** How long a SQLite statement waits for another connection's write lock (libsql's `timeout`, in ms). */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
-/** MikroORM options for the app and the CLI alike; migrations are kept per database platform. */
-export function buildOrmOptions(db: Pick<AppConfig['db'], 'url' | 'driver'>): Options {
+/**
+ * MikroORM options for the app and the CLI alike; migrations are kept per database platform. The entities come from
+ * the caller (src/entities.ts), so this layer names no feature.
+ */
+export function buildOrmOptions(db: Pick<AppConfig['db'], 'url' | 'driver'>, entities: EntityClass<object>[]): Options {
   const common: Options = {
-    entities: ENTITIES,
+    entities,
     extensions: [Migrator],
     migrations: {
       path: join(__dirname, 'migrations', db.driver),

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { randomToken } from '../common/crypto/secret-hash';
 import { NotFoundError, ValidationFailedError } from '../common/errors/app-error';
 import { WebhookTargetPolicy } from '../common/net/webhook-target-policy';
-import { TokenCipher } from '../tokens/token-cipher';
+import { TokenCipher } from '../common/crypto/token-cipher';
 import { ApiKeysService } from './api-keys.service';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import {

@@ -7,7 +7,7 @@ import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { AppConfig } from '../config/app-config';
 import { returnUrlRefusal } from '../tenants/return-urls';
 import { Tenant } from '../tenants/tenant.entity';
-import { TokenCipher } from '../tokens/token-cipher';
+import { TokenCipher } from '../common/crypto/token-cipher';
 import { ConnectAttempt } from './connect-attempt.entity';
 import { ConnectAttemptRepository } from './connect-attempt.repository';
 import { ConnectFlowError } from './connect-flow.error';

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { OutboxService } from '../webhooks/outbox.service';
+import { OutboxService } from '../notifications/outbox.service';
 import { Connection } from './connection.entity';
 import { connectsTotal } from './tokens.metrics';
 

@@ -1,3 +1,4 @@
+import { EntityClass } from '@mikro-orm/core';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { CryptoModule } from '../common/crypto/crypto.module';
@@ -9,12 +10,12 @@ import { TokenVault } from './token-vault';
 /** Just what re-encryption needs, so the command starts no server, scheduler or TikTok client. */
 @Module({})
 export class KeyRotationModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, entities: EntityClass<object>[]): DynamicModule {
     return {
       module: KeyRotationModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, load: [() => config] }),
-        DatabaseModule.register(config.db),
+        DatabaseModule.register(config.db, entities),
         CryptoModule,
       ],
       providers: [KeyRotationService, TokenVault],

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Tenant } from '../tenants/tenant.entity';
 import { webhookSecretAad } from '../tenants/tenants.service';
 import { Connection } from './connection.entity';
-import { TokenCipher } from './token-cipher';
+import { TokenCipher } from '../common/crypto/token-cipher';
 import { TokenVault } from './token-vault';
 
 const BATCH_SIZE = 200;

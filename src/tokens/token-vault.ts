@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TikTokTokenSet } from '../tiktok-api/tiktok-api.models';
 import { Connection } from './connection.entity';
-import { TokenCipher } from './token-cipher';
+import { TokenCipher } from '../common/crypto/token-cipher';
 
 export interface SealedTokens {
   accessTokenCiphertext: string;

@@ -6,9 +6,10 @@ import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { AppError, NotFoundError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
 import { ApiKey } from '../tenants/api-key.entity';
-import { isFinal, toUploadResponse } from './upload-state.service';
+import { isFinal } from './upload-state.service';
 import { Upload } from './upload.entity';
 import { eventStreamsOpen, eventStreamsRefusedTotal } from './uploads.metrics';
+import { toUploadResponse } from './dto/upload.mapping';
 
 /** How often the watched uploads are read (one query for all streams of this instance). */
 const EVENTS_TICK_MS = 500;

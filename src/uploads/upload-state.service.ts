@@ -3,13 +3,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../config/app-config';
 import { MediaStorage } from '../storage/media-storage';
-import { OutboxService } from '../webhooks/outbox.service';
-import { NotificationType } from '../webhooks/notification.types';
-import { UploadResponse } from './dto/upload.response';
-import { mediaKeyOf } from './spool-files';
+import { OutboxService } from '../notifications/outbox.service';
+import { NotificationType } from '../notifications/notification.types';
+import { mediaKeyOf } from './intake/spool-files';
 import { TikTokPublishEvent } from './upload-events';
 import { FINAL_STATUSES, Upload, UploadErrorInfo, UploadStatus } from './upload.entity';
 import { uploadsFinishedTotal } from './uploads.metrics';
+import { toUploadResponse } from './dto/upload.mapping';
 
 /** How far along the state machine a status is; nothing ever moves to a lower rank (webhooks and polls race). */
 const RANK: Record<UploadStatus, number> = {
@@ -157,29 +157,4 @@ function eventChanges(upload: Upload, event: TikTokPublishEvent): UploadChanges 
 
 export function isFinal(status: UploadStatus): boolean {
   return FINAL_STATUSES.includes(status);
-}
-
-export function toUploadResponse(upload: Upload): UploadResponse {
-  return {
-    id: upload.id,
-    userId: upload.userId,
-    mode: upload.mode,
-    source: upload.source,
-    status: upload.status,
-    progress: {
-      uploadedBytes: upload.uploadedBytes,
-      totalBytes: upload.video?.sizeBytes ?? null,
-      uploadedChunks: upload.uploadedChunks,
-      totalChunks: upload.totalChunks ?? null,
-    },
-    publishId: upload.publishId ?? null,
-    tiktokStatus: upload.tiktokStatus ?? null,
-    failReason: upload.failReason ?? null,
-    postIds: upload.postIds,
-    error: upload.error ?? null,
-    video: upload.video ?? null,
-    malwareScan: upload.malwareScan ?? null,
-    createdAt: upload.createdAt,
-    updatedAt: upload.updatedAt,
-  };
 }

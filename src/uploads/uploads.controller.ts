@@ -20,8 +20,8 @@ import { UserIdQuery } from '../tokens/dto/user-id.dto';
 import { CreatorInfoResponse } from './dto/creator-info.response';
 import { ListUploadsQuery } from './dto/list-uploads.query';
 import { UploadListResponse, UploadResponse } from './dto/upload.response';
-import { UPLOAD_REQUEST_BODY } from './upload-form.schema';
-import { UploadIntakeService } from './upload-intake.service';
+import { UPLOAD_REQUEST_BODY } from './intake/upload-form.schema';
+import { UploadIntakeService } from './intake/upload-intake.service';
 import { UploadsService } from './uploads.service';
 
 const ApiNotConnectedResponse = () =>

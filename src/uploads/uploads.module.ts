@@ -1,38 +1,39 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { InstancesModule } from '../instances/instances.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { TokensModule } from '../tokens/tokens.module';
-import { InitBudget } from './init-budget';
-import { IntakeLimits } from './intake-limits';
-import { PublishInitService } from './publish-init.service';
+import { InitBudget } from './delivery/init-budget';
+import { IntakeLimits } from './intake/intake-limits';
+import { PublishInitService } from './delivery/publish-init.service';
 import { UploadEventHub } from './upload-event-hub';
-import { ActiveSpoolFiles } from './spool-files';
-import { SpoolSweepJob } from './spool-sweep.job';
-import { SpoolSweeper } from './spool-sweeper';
-import { StatusPoller } from './status-poller';
-import { UploadIntakeService } from './upload-intake.service';
+import { ActiveSpoolFiles } from './intake/spool-files';
+import { SpoolSweepJob } from './intake/spool-sweep.job';
+import { SpoolSweeper } from './intake/spool-sweeper';
+import { PublishStatusService } from './delivery/publish-status.service';
+import { UploadIntakeService } from './intake/upload-intake.service';
 import { UploadStateService } from './upload-state.service';
-import { MediaHoldersJob } from './media-holders.job';
-import { UploadTransferService } from './upload-transfer.service';
-import { UploadWorker } from './upload-worker';
+import { MediaHoldersJob } from './delivery/media-holders.job';
+import { UploadStepService } from './delivery/upload-step.service';
+import { UploadDeliveryJob } from './delivery/upload-delivery.job';
 import { Upload } from './upload.entity';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Upload]), TokensModule, RateLimitsModule, InstancesModule],
+  imports: [MikroOrmModule.forFeature([Upload]), TokensModule, NotificationsModule, RateLimitsModule, InstancesModule],
   controllers: [UploadsController],
   providers: [
     UploadIntakeService,
     UploadsService,
     UploadEventHub,
     UploadStateService,
-    UploadTransferService,
+    UploadStepService,
     PublishInitService,
-    StatusPoller,
+    PublishStatusService,
     InitBudget,
-    UploadWorker,
+    UploadDeliveryJob,
     IntakeLimits,
     ActiveSpoolFiles,
     SpoolSweeper,

@@ -10,8 +10,9 @@ import { TokensService } from '../tokens/tokens.service';
 import { ListUploadsQuery } from './dto/list-uploads.query';
 import { UploadListResponse, UploadResponse } from './dto/upload.response';
 import { UploadEventHub } from './upload-event-hub';
-import { isFinal, toUploadResponse, UploadStateService } from './upload-state.service';
+import { isFinal, UploadStateService } from './upload-state.service';
 import { Upload } from './upload.entity';
+import { toUploadResponse } from './dto/upload.mapping';
 
 @Injectable()
 export class UploadsService {

@@ -1,12 +1,13 @@
 import { MikroORM } from '@mikro-orm/core';
 import { NestFactory } from '@nestjs/core';
-import { generateKeyRingEntry } from '../../src/tokens/token-cipher';
+import { generateKeyRingEntry } from '../../src/common/crypto/token-cipher';
 import { loadConfig } from '../../src/config/env.schema';
 import { Tenant } from '../../src/tenants/tenant.entity';
 import { TenantsService } from '../../src/tenants/tenants.service';
 import { TikTokApiClient } from '../../src/tiktok-api/tiktok-api.client';
 import { Connection } from '../../src/tokens/connection.entity';
 import { KeyRotationModule } from '../../src/tokens/key-rotation.module';
+import { ENTITIES } from '../../src/entities';
 import { KeyRotationService } from '../../src/tokens/key-rotation.service';
 import { TokensService } from '../../src/tokens/tokens.service';
 import { testPreset } from '../../config/presets';
@@ -37,6 +38,7 @@ describe('Encryption key rotation', () => {
       const context = await NestFactory.createApplicationContext(
         KeyRotationModule.register(
           loadConfig({ ...testPreset, DATABASE_URL: database.url, TOKEN_ENCRYPTION_KEYS: newRing }),
+          ENTITIES,
         ),
         { logger: false },
       );

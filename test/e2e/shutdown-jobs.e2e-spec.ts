@@ -3,8 +3,9 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildOrmOptions } from '../../src/database/orm-options';
-import { OutboxMessage } from '../../src/webhooks/outbox-message.entity';
-import { OutboxService } from '../../src/webhooks/outbox.service';
+import { ENTITIES } from '../../src/entities';
+import { OutboxMessage } from '../../src/notifications/outbox-message.entity';
+import { OutboxService } from '../../src/notifications/outbox.service';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 
@@ -50,7 +51,7 @@ describe('Notifications pending when an instance shuts down', () => {
     t = undefined;
 
     const orm = await MikroORM.init({
-      ...buildOrmOptions({ url: database.url, driver: database.sqliteFile ? 'sqlite' : 'postgresql' }),
+      ...buildOrmOptions({ url: database.url, driver: database.sqliteFile ? 'sqlite' : 'postgresql' }, ENTITIES),
       logger: () => undefined,
     });
     try {

@@ -19,7 +19,7 @@ import {
   waitForUpload,
   H264_FIXTURE_VIDEO,
 } from '../support/uploads';
-import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
+import { MIN_CHUNK_BYTES } from '../../src/tiktok-api/tiktok-limits';
 
 /** TikTok's smallest chunk (5 MiB). */
 const MB5 = MIN_CHUNK_BYTES;

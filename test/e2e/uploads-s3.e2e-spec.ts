@@ -6,7 +6,7 @@ import { createServer, request as httpRequest, RequestListener } from 'node:http
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
+import { MIN_CHUNK_BYTES } from '../../src/tiktok-api/tiktok-limits';
 import { Upload } from '../../src/uploads/upload.entity';
 import { connectUser } from '../support/connect-flow';
 import { makeLargeVideo } from '../support/make-large-video';

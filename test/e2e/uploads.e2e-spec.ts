@@ -6,7 +6,7 @@ import { connectUser } from '../support/connect-flow';
 import { makeLargeVideo } from '../support/make-large-video';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
 import { FIXTURES, postVideo, waitForFinal } from '../support/uploads';
-import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
+import { MIN_CHUNK_BYTES } from '../../src/tiktok-api/tiktok-limits';
 
 /** TikTok's smallest chunk (5 MiB). */
 const MB5 = MIN_CHUNK_BYTES;

@@ -1,8 +1,8 @@
 import { MikroORM } from '@mikro-orm/core';
 import request from 'supertest';
-import { OutboxDeliveryService } from '../../src/webhooks/outbox-delivery.service';
-import { OutboxMessage } from '../../src/webhooks/outbox-message.entity';
-import { OutboxService } from '../../src/webhooks/outbox.service';
+import { OutboxDeliveryService } from '../../src/notifications/outbox-delivery.service';
+import { OutboxMessage } from '../../src/notifications/outbox-message.entity';
+import { OutboxService } from '../../src/notifications/outbox.service';
 import { ADMIN_KEY, createTenant, startTestApp, TestApp } from '../support/test-app';
 import { usingPostgres } from '../support/test-database';
 import { eventually, WebhookReceiver } from '../support/webhook-receiver';

@@ -1,10 +1,10 @@
 import { MikroORM } from '@mikro-orm/core';
 import request from 'supertest';
 import { verifySignature } from '../../src/common/crypto/signature';
-import { NotificationType } from '../../src/webhooks/notification.types';
-import { OutboxDeliveryService } from '../../src/webhooks/outbox-delivery.service';
-import { OutboxMessage } from '../../src/webhooks/outbox-message.entity';
-import { OutboxService } from '../../src/webhooks/outbox.service';
+import { NotificationType } from '../../src/notifications/notification.types';
+import { OutboxDeliveryService } from '../../src/notifications/outbox-delivery.service';
+import { OutboxMessage } from '../../src/notifications/outbox-message.entity';
+import { OutboxService } from '../../src/notifications/outbox.service';
 import { connectUser } from '../support/connect-flow';
 import { ADMIN_KEY, createTenant, startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database';

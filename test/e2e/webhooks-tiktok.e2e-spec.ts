@@ -5,9 +5,9 @@ import { verifySignature } from '../../src/common/crypto/signature';
 import { signTikTokWebhook } from '../../src/tiktok-sandbox/sandbox-control';
 import { Connection } from '../../src/tokens/connection.entity';
 import { Upload } from '../../src/uploads/upload.entity';
-import { TikTokWebhookReceipt } from '../../src/webhooks/tiktok-webhook-receipt.entity';
-import { TikTokWebhookReceiptRepository } from '../../src/webhooks/tiktok-webhook-receipt.repository';
-import { TikTokWebhookProcessor } from '../../src/webhooks/tiktok-webhook.processor';
+import { TikTokWebhookReceipt } from '../../src/tiktok-webhooks/tiktok-webhook-receipt.entity';
+import { TikTokWebhookReceiptRepository } from '../../src/tiktok-webhooks/tiktok-webhook-receipt.repository';
+import { TikTokWebhookEventsService } from '../../src/tiktok-webhooks/tiktok-webhook-events.service';
 import { connectUser } from '../support/connect-flow';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
 import { eventually, WebhookReceiver } from '../support/webhook-receiver';
@@ -277,7 +277,7 @@ describe('TikTok webhooks in', () => {
         { leaseOwner: 'dead-worker', leaseUntil: new Date(now.getTime() + 30_000) },
       );
 
-      const processor = t.app.get(TikTokWebhookProcessor);
+      const processor = t.app.get(TikTokWebhookEventsService);
       await processor.processDue(new Date());
       expect((await connection('crash-a')).status).toBe('disconnected');
       expect((await connection('crash-b')).status).toBe('active');

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOrmOptions } from '../../src/database/orm-options';
+import { ENTITIES } from '../../src/entities';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
 import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database';
 import { ensureBuilt, freePort, GatewayProcess } from './support/gateway-process';
@@ -57,7 +58,7 @@ const MIGRATIONS = readdirSync(join(__dirname, '..', '..', 'src', 'database', 'm
       expect({ round, failures }).toEqual({ round, failures: [] });
 
       const orm = await MikroORM.init({
-        ...buildOrmOptions({ url: database.url, driver: 'postgresql' }),
+        ...buildOrmOptions({ url: database.url, driver: 'postgresql' }, ENTITIES),
         logger: () => undefined,
       });
       try {

@@ -13,9 +13,9 @@ import { HttpGateway } from './support/http-gateway';
 import { LiveGatewaySetup, liveCredentials, liveGatewayEnv, startLiveSandbox } from './support/live-gateway-env';
 import { SecretLedger } from './support/secrets';
 import { TcpProxy } from './support/tcp-proxy';
-import { UPLOAD_LEASE_MS } from '../../src/uploads/upload-worker';
+import { UPLOAD_LEASE_MS } from '../../src/uploads/delivery/upload-delivery.job';
 import { REFRESH_LEASE_MS } from '../../src/tokens/token-refresh.service';
-import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
+import { MIN_CHUNK_BYTES } from '../../src/tiktok-api/tiktok-limits';
 
 /** TikTok's smallest chunk (5 MiB). */
 const MB5 = MIN_CHUNK_BYTES;

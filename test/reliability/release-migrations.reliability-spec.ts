@@ -12,7 +12,7 @@ import { SecretLedger } from './support/secrets';
 const ROOT = join(__dirname, '..', '..');
 const MIGRATIONS = readdirSync(join(ROOT, 'src', 'database', 'migrations', usingPostgres ? 'postgresql' : 'sqlite'));
 /** What `npm run db:migrate` runs once it has built dist/. */
-const MIGRATE_COMMAND = 'node dist/src/database/migrate.command.js';
+const MIGRATE_COMMAND = 'node dist/src/commands/migrate.command.js';
 
 // A release that migrates in a step of its own: instances start with DATABASE_MIGRATE_ON_START=false.
 describe(`Migrations as a release step (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
@@ -49,7 +49,7 @@ describe(`Migrations as a release step (${usingPostgres ? 'PostgreSQL' : 'SQLite
 
   /** The built command, run from the dist copy as `npm run db:migrate` runs it from dist/. */
   const migrate = () =>
-    promisify(execFile)(process.execPath, [join(main, '..', 'database', 'migrate.command.js')], {
+    promisify(execFile)(process.execPath, [join(main, '..', 'commands', 'migrate.command.js')], {
       cwd: work,
       env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), ...env },
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SandboxControl } from '../../src/tiktok-sandbox/sandbox-control';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
-import { INITS_PER_MINUTE } from '../../src/uploads/init-budget';
+import { INITS_PER_MINUTE } from '../../src/uploads/delivery/init-budget';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { FIXTURES } from '../support/uploads';
 import { WebhookReceiver } from '../support/webhook-receiver';

@@ -16,7 +16,7 @@ import { connectRecordingCode } from './support/connect-in-process';
 import { DatabasePeek } from './support/database-peek';
 import { SecretLedger } from './support/secrets';
 import { TcpProxy } from './support/tcp-proxy';
-import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
+import { MIN_CHUNK_BYTES } from '../../src/tiktok-api/tiktok-limits';
 
 /** TikTok's smallest chunk (5 MiB). */
 const MB5 = MIN_CHUNK_BYTES;

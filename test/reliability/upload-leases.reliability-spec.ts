@@ -10,7 +10,7 @@ import { makeLargeVideo } from '../support/make-large-video';
 import { createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { chunksSent, postVideo, waitForFinal, waitForUpload } from '../support/uploads';
-import { MIN_CHUNK_BYTES } from '../../src/uploads/chunk-plan';
+import { MIN_CHUNK_BYTES } from '../../src/tiktok-api/tiktok-limits';
 
 /** TikTok's smallest chunk (5 MiB). */
 const MB5 = MIN_CHUNK_BYTES;
@@ -18,7 +18,7 @@ const CHUNKS = 8;
 /** Every TikTok answer, chunk PUTs included, takes this long: sending all chunks outlasts a heartbeat (10 s). */
 const SLOW_TIKTOK_MS = 3_000;
 
-// The upload worker's lease (upload-worker.ts): an owner that finds the row taken stops before its next chunk, so
+// The delivery job's lease (src/uploads/delivery/upload-delivery.job.ts): an owner that finds the row taken stops before its next chunk, so
 // two instances never send the same upload's chunks at once.
 describe('Upload leases', () => {
   let sandbox: TikTokSandbox;

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../../config/app-config';
-import { TokenCipher } from '../../tokens/token-cipher';
+import { TokenCipher } from './token-cipher';
 
 /** The AES-GCM key ring, shared by the token vault and tenant webhook secrets. */
 @Global()

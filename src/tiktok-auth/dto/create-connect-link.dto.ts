@@ -1,7 +1,6 @@
 import { IsOptional, IsUrl, Matches } from 'class-validator';
 
-export const USER_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,128}$/;
-export const USER_ID_MESSAGE = 'userId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -';
+import { USER_ID_MESSAGE, USER_ID_PATTERN } from '../../common/validation/user-id';
 
 export class CreateConnectLinkDto {
   /** Your own id for the end user (1-128 characters of `A-Z a-z 0-9 . _ : @ -`). */

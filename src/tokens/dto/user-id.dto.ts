@@ -1,5 +1,5 @@
 import { Matches } from 'class-validator';
-import { USER_ID_MESSAGE, USER_ID_PATTERN } from '../../tiktok-auth/dto/create-connect-link.dto';
+import { USER_ID_MESSAGE, USER_ID_PATTERN } from '../../common/validation/user-id';
 
 export class UserIdQuery {
   /** Your own id for the end user. */

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, MaxLength, Min } from 'class-validator';
-import { USER_ID_MESSAGE, USER_ID_PATTERN } from '../../tiktok-auth/dto/create-connect-link.dto';
+import { USER_ID_MESSAGE, USER_ID_PATTERN } from '../../common/validation/user-id';
 
 export const PRIVACY_LEVELS = [
   'PUBLIC_TO_EVERYONE',

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { USER_ID_MESSAGE, USER_ID_PATTERN } from '../../tiktok-auth/dto/create-connect-link.dto';
+import { USER_ID_MESSAGE, USER_ID_PATTERN } from '../../common/validation/user-id';
 import { UPLOAD_STATUSES, UploadStatus } from '../upload.entity';
 
 export class ListUploadsQuery {

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { buildOrmOptions } from '../../../src/database/orm-options';
+import { ENTITIES } from '../../../src/entities';
 
 /**
  * The test's own view of a gateway's database, through the project's ORM options (SQLite and PostgreSQL alike):
@@ -14,7 +15,7 @@ export class DatabasePeek {
 
   static async open(url: string): Promise<DatabasePeek> {
     const driver = url.startsWith('sqlite:') ? 'sqlite' : 'postgresql';
-    const orm = await MikroORM.init({ ...buildOrmOptions({ url, driver }), logger: () => undefined });
+    const orm = await MikroORM.init({ ...buildOrmOptions({ url, driver }, ENTITIES), logger: () => undefined });
     return new DatabasePeek(orm, driver === 'sqlite' ? url.slice('sqlite:'.length) : undefined);
   }
 

@@ -1,0 +1,11 @@
+// TikTok's numeric limits on uploaded media, in one file with no imports so that the configuration schema, the
+// chunk planner and the video rules all read the same numbers.
+//
+// docs/tiktok.md §6.1 and §13. TikTok never says whether "MB" is 10^6 or 2^20 bytes, so every bound is
+// taken at its stricter reading: chunks 5,242,880..64,000,000, whole uploads under 5,242,880.
+export const MIN_CHUNK_BYTES = 5_242_880;
+export const MAX_CHUNK_BYTES = 64_000_000;
+export const MAX_FINAL_CHUNK_BYTES = 128_000_000;
+export const MAX_CHUNK_COUNT = 1000;
+/** docs/tiktok.md §7: the largest video TikTok takes (4 GB). */
+export const MAX_VIDEO_BYTES = 4_294_967_296;

@@ -1,0 +1,138 @@
+import { EntityManager } from '@mikro-orm/core';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock';
+import { ConnectionEvents } from '../tokens/connection-events';
+import { UploadStateService } from '../uploads/upload-state.service';
+import { retryDelayMs } from '../notifications/delivery-backoff';
+import { readTikTokWebhookAction, tiktokEventLabel } from './tiktok-webhook-event';
+import { ReceiptStatus, TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
+import { TikTokWebhookReceiptRepository } from './tiktok-webhook-receipt.repository';
+import { tiktokWebhooksProcessedTotal } from './tiktok-webhooks.metrics';
+import { leaseFree } from '../common/lease';
+
+/** Longer than handling one event can take, so a live lease is never taken over. */
+const LEASE_MS = 60_000;
+/** A handler that keeps throwing (our bug or our database) is retried this often, then left as failed. */
+const MAX_ATTEMPTS = 10;
+const BATCH_SIZE = 100;
+
+export type ProcessResult = 'applied' | 'ignored' | 'invalid' | 'retry' | 'failed';
+
+const FINISHED_AS: Record<ProcessResult, { status: ReceiptStatus; lastError: string | null }> = {
+  applied: { status: 'processed', lastError: null },
+  ignored: { status: 'ignored', lastError: null },
+  invalid: { status: 'failed', lastError: 'invalid content' },
+  retry: { status: 'pending', lastError: 'handler error' },
+  failed: { status: 'failed', lastError: 'handler error' },
+};
+
+/**
+ * Applies stored TikTok events: right after the 200 (`processSoon`), and on a schedule for whatever a crash or an
+ * error left pending (`processDue`). Each receipt is leased, so one worker handles it at a time; the handlers are
+ * idempotent (compare-and-swap state changes), so a crash after the change and before the mark does no harm.
+ */
+@Injectable()
+export class TikTokWebhookEventsService implements OnApplicationShutdown {
+  private readonly logger = new Logger(TikTokWebhookEventsService.name);
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly uploads: UploadStateService,
+    private readonly connections: ConnectionEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * One event at a time, in arrival order: TikTok sends `complete` and `publicly_available` for one publish within
+   * milliseconds, and applying them side by side would make one lose the upload's compare-and-swap.
+   */
+  processSoon(id: string): void {
+    const work = this.queue
+      .then(() => this.process(id, this.clock.now()))
+      .catch((error: unknown) => this.logger.error({ err: error, receiptId: id }, 'TikTok webhook processing failed'));
+    this.queue = work;
+  }
+
+  /** Whatever is pending and due, through the same one-at-a-time queue. */
+  processDue(now: Date): Promise<number> {
+    const run = this.queue.then(async () => {
+      const ids = await this.repository().findDueIds(now, BATCH_SIZE);
+      for (const id of ids) await this.process(id, now);
+      return ids.length;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue;
+  }
+
+  /** Returns undefined when another worker holds the receipt or it is already done. */
+  async process(id: string, now: Date): Promise<ProcessResult | undefined> {
+    const owner = randomUUID();
+    const em = this.em.fork();
+    const claimed = await em.nativeUpdate(
+      TikTokWebhookReceipt,
+      { id, status: 'pending', ...leaseFree(now) },
+      { leaseUntil: new Date(now.getTime() + LEASE_MS), leaseOwner: owner },
+    );
+    if (claimed !== 1) return undefined;
+    const receipt = await em.findOneOrFail(TikTokWebhookReceipt, { id }, { disableIdentityMap: true });
+    let result: ProcessResult;
+    try {
+      result = await this.apply(receipt);
+    } catch (error) {
+      result = receipt.attempts + 1 >= MAX_ATTEMPTS ? 'failed' : 'retry';
+      this.logger.error({ err: error, receiptId: id, event: receipt.event }, 'TikTok webhook handler threw');
+    }
+    await this.finish(receipt, owner, result, now);
+    tiktokWebhooksProcessedTotal.inc({ event: tiktokEventLabel(receipt.event), outcome: result });
+    return result;
+  }
+
+  private async apply(receipt: TikTokWebhookReceipt): Promise<ProcessResult> {
+    const action = readTikTokWebhookAction(receipt.event, receipt.content);
+    switch (action.kind) {
+      case 'publish':
+        await this.uploads.applyTikTokPublishEvent(action.publishId, action.event);
+        return 'applied';
+      case 'authorization_removed':
+        await this.connections.markAuthorizationRemoved(receipt.userOpenId, action.reason, receipt.createTime);
+        return 'applied';
+      case 'ignored':
+        this.logger.log({ receiptId: receipt.id, event: receipt.event }, 'Ignoring a TikTok event we do not handle');
+        return 'ignored';
+      case 'invalid':
+        this.logger.warn(
+          { receiptId: receipt.id, event: receipt.event, problem: action.problem },
+          'Unusable TikTok event',
+        );
+        return 'invalid';
+    }
+  }
+
+  private async finish(receipt: TikTokWebhookReceipt, owner: string, result: ProcessResult, now: Date): Promise<void> {
+    const { status, lastError } = FINISHED_AS[result];
+    const attempts = receipt.attempts + 1;
+    await this.em.fork().nativeUpdate(
+      TikTokWebhookReceipt,
+      { id: receipt.id, leaseOwner: owner },
+      {
+        status,
+        attempts,
+        leaseUntil: null,
+        leaseOwner: null,
+        lastError,
+        nextAttemptAt: result === 'retry' ? new Date(now.getTime() + retryDelayMs(attempts)) : receipt.nextAttemptAt,
+        processedAt: status === 'pending' ? null : now,
+      },
+    );
+  }
+
+  private repository(): TikTokWebhookReceiptRepository {
+    return this.em.fork().getRepository(TikTokWebhookReceipt) as TikTokWebhookReceiptRepository;
+  }
+}

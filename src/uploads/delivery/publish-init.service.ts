@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { AppError } from '../../common/errors/app-error';
+import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
+import { TikTokApiError, TikTokUnavailableError } from '../../tiktok-api/tiktok-api.error';
+import { TikTokPublishInit } from '../../tiktok-api/tiktok-api.models';
+import { TokenCipher } from '../../common/crypto/token-cipher';
+import { TokensService } from '../../tokens/tokens.service';
+import { captionOf } from '../direct-post-rules';
+import { InitBudget } from './init-budget';
+import { backoffMs, MAX_ATTEMPTS, tiktokInfo, uploadUrlAad } from './upload-retries';
+import { UploadChanges, UploadStateService } from '../upload-state.service';
+import { Upload, UploadErrorInfo } from '../upload.entity';
+
+/**
+ * Creates the publish at TikTok: within the init budget, at most once per publish, and never again after an
+ * answer that may have created a post (docs/lessons.md #6).
+ */
+@Injectable()
+export class PublishInitService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly tiktok: TikTokApiClient,
+    private readonly tokens: TokensService,
+    private readonly state: UploadStateService,
+    private readonly budget: InitBudget,
+    private readonly cipher: TokenCipher,
+  ) {}
+
+  async init(upload: Upload, now: Date): Promise<void> {
+    if (upload.initStartedAt) {
+      // An init was sent and its answer never stored (a crash): TikTok may have created the publish. Never again.
+      return this.state.fail(
+        upload,
+        'init_outcome_unknown',
+        'The service stopped while TikTok was creating the post; it was not retried, to avoid a duplicate post. Upload again if it does not appear in TikTok.',
+      );
+    }
+    const reserved = await this.budget.reserve(upload, now);
+    if (reserved !== true) {
+      await this.state.change(upload, { nextActionAt: reserved });
+      return;
+    }
+    const inFlight: Upload = { ...upload, initStartedAt: now } as Upload;
+    // Whether an init may have reached TikTok without a definite answer: only then is a failure ambiguous.
+    let inDoubt = false;
+    let init: TikTokPublishInit;
+    try {
+      init = await this.tokens.withAccessToken(upload.tenant.id, upload.userId, async (token) => {
+        inDoubt = true;
+        try {
+          return await this.sendInit(upload, token);
+        } catch (error) {
+          // A refusal with TikTok's error body is definite: nothing was created, whatever happens next (a refresh).
+          if (error instanceof TikTokApiError) inDoubt = false;
+          throw error;
+        }
+      });
+    } catch (error) {
+      return this.initFailed(inFlight, error, now, inDoubt);
+    }
+    // If this write fails, the row keeps initStartedAt without a publish id: the next owner fails it, never re-inits.
+    // The slot is stamped with the time TikTok's answer arrived: no earlier than TikTok counted the request, so the
+    // budget's sliding minute never ends before TikTok's does (the send may have waited for a token refresh).
+    await this.state.change(inFlight, { ...this.afterInit(upload, init, now), initStartedAt: this.clock.now() });
+  }
+
+  private sendInit(upload: Upload, token: string): Promise<TikTokPublishInit> {
+    const source =
+      upload.source === 'url'
+        ? { kind: 'url' as const, videoUrl: upload.videoUrl! }
+        : {
+            kind: 'file' as const,
+            videoSize: upload.video!.sizeBytes,
+            chunkSize: upload.chunkSize!,
+            totalChunkCount: upload.totalChunks!,
+          };
+    if (upload.mode === 'inbox') return this.tiktok.initInboxUpload(token, source);
+    const post = upload.post;
+    return this.tiktok.initDirectPost(
+      token,
+      {
+        title: captionOf(post),
+        privacyLevel: post.privacyLevel as 'SELF_ONLY',
+        disableComment: post.disableComment,
+        disableDuet: post.disableDuet,
+        disableStitch: post.disableStitch,
+        videoCoverTimestampMs: post.coverTimestampMs,
+        brandContentToggle: post.brandContent ?? false,
+        brandOrganicToggle: post.brandOrganic,
+        isAigc: post.isAigc,
+      },
+      source,
+    );
+  }
+
+  private afterInit(upload: Upload, init: TikTokPublishInit, now: Date): UploadChanges {
+    const common = { publishId: init.publishId, error: null, attempts: 0, nextActionAt: now };
+    if (upload.source === 'url') return { ...common, status: 'processing', tiktokStatus: 'PROCESSING_DOWNLOAD' };
+    return {
+      ...common,
+      status: 'uploading',
+      uploadUrlCiphertext: this.cipher.encrypt(init.uploadUrl!, uploadUrlAad(upload.id)),
+      uploadedBytes: 0,
+      uploadedChunks: 0,
+    };
+  }
+
+  private async initFailed(upload: Upload, error: unknown, now: Date, inDoubt: boolean): Promise<void> {
+    // A definite refusal created nothing at TikTok, so the slot is given back and a later init is safe.
+    const retryLater = (delayMs: number, info: UploadErrorInfo) =>
+      upload.attempts + 1 >= MAX_ATTEMPTS
+        ? this.state.fail(upload, info.code, info.message, info)
+        : this.state.change(upload, {
+            initStartedAt: null,
+            attempts: upload.attempts + 1,
+            nextActionAt: new Date(now.getTime() + delayMs),
+            error: info,
+          });
+    if (error instanceof TikTokApiError && error.isRateLimited()) {
+      const waitMs = (error.retryAfterSeconds ?? 60) * 1000;
+      return void (await retryLater(waitMs, {
+        ...tiktokInfo(error),
+        message: 'TikTok asked to slow down (rate_limit_exceeded); the upload waits and tries again.',
+      }));
+    }
+    // A definite answer from TikTok (init refused, or the token refresh refused): nothing was created.
+    if (error instanceof TikTokApiError)
+      return this.state.fail(upload, error.tiktokCode, error.message, tiktokInfo(error));
+    if (!inDoubt) {
+      // Failed before any init left (reading or refreshing the token): retrying is safe, unless the connection
+      // itself is gone (reauth_required, not_connected).
+      if (error instanceof AppError && error.status < 500) return this.state.fail(upload, error.code, error.message);
+      return void (await retryLater(backoffMs(upload.attempts), {
+        code: error instanceof AppError ? error.code : 'internal_error',
+        message: 'Preparing the TikTok request failed; retrying.',
+      }));
+    }
+    if (error instanceof TikTokUnavailableError && !error.deliveryUnknown) {
+      return void (await retryLater(backoffMs(upload.attempts), {
+        code: 'tiktok_unavailable',
+        message: 'TikTok could not be reached; retrying.',
+      }));
+    }
+    if (error instanceof TikTokUnavailableError) {
+      return this.state.fail(
+        upload,
+        'init_outcome_unknown',
+        'TikTok did not answer whether it created the post; not retried, to avoid a duplicate post.',
+        tiktokInfo(error),
+      );
+    }
+    return this.state.fail(
+      upload,
+      'init_outcome_unknown',
+      'The TikTok request failed in an unexpected way; not retried, to avoid a duplicate post.',
+    );
+  }
+}

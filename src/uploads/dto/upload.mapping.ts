@@ -1,0 +1,28 @@
+import { Upload } from '../upload.entity';
+import { UploadResponse } from './upload.response';
+
+/** The API's view of an upload row (docs/design.md, "Uploads"). */
+export function toUploadResponse(upload: Upload): UploadResponse {
+  return {
+    id: upload.id,
+    userId: upload.userId,
+    mode: upload.mode,
+    source: upload.source,
+    status: upload.status,
+    progress: {
+      uploadedBytes: upload.uploadedBytes,
+      totalBytes: upload.video?.sizeBytes ?? null,
+      uploadedChunks: upload.uploadedChunks,
+      totalChunks: upload.totalChunks ?? null,
+    },
+    publishId: upload.publishId ?? null,
+    tiktokStatus: upload.tiktokStatus ?? null,
+    failReason: upload.failReason ?? null,
+    postIds: upload.postIds,
+    error: upload.error ?? null,
+    video: upload.video ?? null,
+    malwareScan: upload.malwareScan ?? null,
+    createdAt: upload.createdAt,
+    updatedAt: upload.updatedAt,
+  };
+}

@@ -1,0 +1,300 @@
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { Request } from 'express';
+import { AuthenticatedTenant } from '../../common/auth/authenticated-tenant';
+import { AppError, ValidationFailedError } from '../../common/errors/app-error';
+import { AppConfig } from '../../config/app-config';
+import { MalwareScanner } from '../../malware-scan/malware-scanner';
+import { MediaStorage } from '../../storage/media-storage';
+import { RateLimiter } from '../../rate-limits/rate-limiter';
+import { Tenant } from '../../tenants/tenant.entity';
+import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
+import { TokensService } from '../../tokens/tokens.service';
+import { planChunks } from '../delivery/chunk-plan';
+import { checkDirectPost } from '../direct-post-rules';
+import { CreateUploadDto } from '../dto/create-upload.dto';
+import { UploadResponse } from '../dto/upload.response';
+import { IntakeLimits } from './intake-limits';
+import { receiveMultipart, SpooledFile } from './multipart-intake';
+import { ActiveSpoolFiles, mediaKeyOf, newSpoolKey, spoolPathOf } from './spool-files';
+
+import { Upload, UploadMalwareScan, UploadVideoInfo } from '../upload.entity';
+import { UploadDeliveryJob } from '../delivery/upload-delivery.job';
+import { uploadsRejectedTotal } from '../uploads.metrics';
+import { probeStoredVideo } from '../video/video-probe';
+import { assertVideoAccepted, videoLimitsFor } from '../video/video-rules';
+import { toUploadResponse } from '../dto/upload.mapping';
+
+interface Prepared {
+  dto: CreateUploadDto;
+  connectionId: string;
+  existing?: UploadResponse;
+}
+
+const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as const;
+
+/**
+ * `POST /api/tiktok/upload`: everything a request must pass before it becomes a queued upload — fields, the
+ * user's connection and scope, the per-user limit, the idempotency key, the file's own bytes, and for direct posts
+ * the creator's current limits. Nothing reaches TikTok's posting API from here, and nothing is left behind on refusal.
+ */
+@Injectable()
+export class UploadIntakeService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tokens: TokensService,
+    private readonly tiktok: TikTokApiClient,
+    private readonly rateLimiter: RateLimiter,
+    private readonly worker: UploadDeliveryJob,
+    private readonly scanner: MalwareScanner,
+    private readonly config: ConfigService<AppConfig, true>,
+    private readonly limits: IntakeLimits,
+    private readonly activeSpool: ActiveSpoolFiles,
+    private readonly storage: MediaStorage,
+  ) {}
+
+  async createUpload(caller: AuthenticatedTenant, req: Request, idempotencyKey?: string): Promise<UploadResponse> {
+    const key = validIdempotencyKey(idempotencyKey);
+    if (!req.is('multipart/form-data')) return this.createFromUrl(caller, req.body as Record<string, unknown>, key);
+    return this.createFromMultipart(caller, req, key);
+  }
+
+  private async createFromMultipart(caller: AuthenticatedTenant, req: Request, key?: string): Promise<UploadResponse> {
+    const { spoolDir, maxBytes } = this.config.get('uploads', { infer: true });
+    // The free-disk check guards the local spool folder only; a bucket has no such limit to check.
+    const local = this.storage.kind === 'local';
+    if (local) await this.storage.ping();
+    const release = await this.limits.admit(caller.apiKeyId, local ? spoolDir : undefined, declaredLength(req));
+    // Until the row naming it is stored (or it is removed), the object is this intake's: the sweep leaves it alone.
+    const mediaKey = newSpoolKey();
+    this.activeSpool.add(mediaKey);
+    try {
+      let prepared: Prepared | undefined;
+      const received = await receiveMultipart(req, {
+        storage: this.storage,
+        key: mediaKey,
+        maxBytes,
+        beforeFile: async (fields) => {
+          // The fields are checked before a byte of the file is stored, so they must come first.
+          if (fields.userId === undefined) {
+            throw new ValidationFailedError(
+              'The form has no userId before its file: send the fields (userId, mode, ...) first and the file "video" last.',
+              { field: 'userId' },
+            );
+          }
+          prepared = await this.prepare(caller, fields, key);
+          return !prepared.existing;
+        },
+      });
+      if (prepared?.existing) return prepared.existing;
+      if (!received.file || !prepared) {
+        throw new ValidationFailedError('Send the video file in the multipart field "video", after the other fields.');
+      }
+      return await this.acceptFile(caller, prepared, received.file, key);
+    } catch (error) {
+      await this.storage.delete(mediaKey);
+      throw error;
+    } finally {
+      this.activeSpool.delete(mediaKey);
+      release();
+    }
+  }
+
+  private async createFromUrl(
+    caller: AuthenticatedTenant,
+    body: Record<string, unknown>,
+    key?: string,
+  ): Promise<UploadResponse> {
+    if (body && typeof body === 'object' && 'video' in body) {
+      throw new ValidationFailedError(
+        'A JSON body cannot carry the file: send multipart/form-data with the file in "video", or JSON with videoUrl.',
+        { field: 'video' },
+      );
+    }
+    const prepared = await this.prepare(caller, body ?? {}, key);
+    if (prepared.existing) return prepared.existing;
+    const { dto } = prepared;
+    if (!dto.videoUrl) {
+      throw new ValidationFailedError(
+        'Send a video file as multipart/form-data (field "video"), or JSON with videoUrl.',
+      );
+    }
+    if (dto.mode === 'direct') await this.checkCreator(caller, dto);
+    return this.insert(caller, prepared, { source: 'url', videoUrl: dto.videoUrl }, key);
+  }
+
+  private async prepare(caller: AuthenticatedTenant, fields: Record<string, unknown>, key?: string): Promise<Prepared> {
+    const dto = await validated(fields);
+    const mode = dto.mode ?? 'inbox';
+    const connection = await this.tokens.activeConnectionOf(caller.tenantId, dto.userId);
+    if (!connection.scopes.includes(REQUIRED_SCOPE[mode])) {
+      throw new AppError(
+        'forbidden',
+        `The user did not grant ${REQUIRED_SCOPE[mode]}, which ${mode} uploads need; connect again and allow it.`,
+        HttpStatus.FORBIDDEN,
+        {
+          requiredScope: REQUIRED_SCOPE[mode],
+        },
+      );
+    }
+    await this.rateLimiter.consume(
+      'uploads',
+      `${caller.apiKeyId}:${dto.userId}`,
+      this.config.get('rateLimits', { infer: true }).uploadsPerMinute,
+    );
+    if (key) {
+      const existing = await this.em
+        .fork()
+        .findOne(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      if (existing) return { dto, connectionId: connection.id, existing: toUploadResponse(existing) };
+    }
+    return { dto, connectionId: connection.id };
+  }
+
+  private async acceptFile(
+    caller: AuthenticatedTenant,
+    prepared: Prepared,
+    file: SpooledFile,
+    key?: string,
+  ): Promise<UploadResponse> {
+    const { dto } = prepared;
+    const malwareScan = await this.scan(file);
+    const creator = dto.mode === 'direct' ? await this.checkCreator(caller, dto) : undefined;
+    const probe = await probeStoredVideo(this.storage, file.key);
+    try {
+      assertVideoAccepted(
+        probe,
+        videoLimitsFor({
+          creatorMaxVideoPostDurationSec: creator?.maxVideoPostDurationSec,
+          maxSizeBytes: this.config.get('uploads', { infer: true }).maxBytes,
+        }),
+      );
+    } catch (error) {
+      uploadsRejectedTotal.inc({ rule: ((error as AppError).details?.rule as string) ?? 'container' });
+      throw error;
+    }
+    const plan = planChunks(file.sizeBytes, this.config.get('uploads', { infer: true }).chunkBytes);
+    const video: UploadVideoInfo = {
+      sizeBytes: file.sizeBytes,
+      container: probe.container,
+      codec: probe.codec,
+      width: probe.width,
+      height: probe.height,
+      frameRate: probe.frameRate,
+      durationMs: probe.durationMs,
+    };
+    return this.insert(
+      caller,
+      prepared,
+      {
+        source: 'file',
+        spoolPath: spoolPathOf(this.storage, file.key),
+        // Only the instance holding local bytes can send them; an object in the bucket any instance can send.
+        mediaHolder: this.storage.kind === 'local' ? this.config.get('instance', { infer: true }).id : null,
+        video,
+        malwareScan,
+        chunkSize: plan.chunkSize,
+        totalChunks: plan.totalChunkCount,
+      },
+      key,
+    );
+  }
+
+  /** Nothing goes on (not even to the probe) before the scanner has passed the file; it fails closed. */
+  private async scan(file: SpooledFile): Promise<UploadMalwareScan> {
+    const result = await this.scanner.scan(this.storage, file.key);
+    if (!result.clean) {
+      uploadsRejectedTotal.inc({ rule: 'malware' });
+      throw new AppError(
+        'video_rejected',
+        `The video was refused: the malware scanner found ${result.signature}.`,
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        { rule: 'malware', signature: result.signature },
+      );
+    }
+    return { scanner: result.scanner, clean: true, durationMs: result.durationMs, scannedAt: new Date().toISOString() };
+  }
+
+  /** Direct posts follow the creator's settings of right now (docs/tiktok.md §5.1: query it fresh). */
+  private async checkCreator(caller: AuthenticatedTenant, dto: CreateUploadDto) {
+    const creator = await this.tokens.withAccessToken(caller.tenantId, dto.userId, (token) =>
+      this.tiktok.queryCreatorInfo(token),
+    );
+    checkDirectPost(dto, creator);
+    return creator;
+  }
+
+  private async insert(
+    caller: AuthenticatedTenant,
+    prepared: Prepared,
+    source: Partial<Upload>,
+    key?: string,
+  ): Promise<UploadResponse> {
+    const { dto } = prepared;
+    const em = this.em.fork();
+    const upload = em.create(Upload, {
+      tenant: em.getReference(Tenant, caller.tenantId),
+      userId: dto.userId,
+      connectionId: prepared.connectionId,
+      mode: dto.mode ?? 'inbox',
+      source: 'file',
+      idempotencyKey: key,
+      post: {
+        title: dto.title,
+        description: dto.description,
+        privacyLevel: dto.privacyLevel,
+        disableComment: dto.disableComment,
+        disableDuet: dto.disableDuet,
+        disableStitch: dto.disableStitch,
+        coverTimestampMs: dto.coverTimestampMs,
+        brandContent: dto.brandContent,
+        brandOrganic: dto.brandOrganic,
+        isAigc: dto.isAigc,
+      },
+      nextActionAt: new Date(),
+      ...source,
+    });
+    try {
+      await em.persist(upload).flush();
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
+      // Two requests with one Idempotency-Key raced: the first one's upload is the answer.
+      if (source.spoolPath) await this.storage.delete(mediaKeyOf(source.spoolPath));
+      const existing = await this.em
+        .fork()
+        .findOneOrFail(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      return toUploadResponse(existing);
+    }
+    this.worker.kick();
+    return toUploadResponse(upload);
+  }
+}
+
+async function validated(fields: Record<string, unknown>): Promise<CreateUploadDto> {
+  const dto = plainToInstance(CreateUploadDto, fields);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) {
+    const problems = errors.flatMap((e) =>
+      Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }),
+    );
+    throw new ValidationFailedError(`Invalid request: ${problems.join('; ')}.`, { problems });
+  }
+  return dto;
+}
+
+/** What the client says it will send (0 when it does not say, e.g. chunked). */
+function declaredLength(req: Request): number {
+  const length = Number(req.headers['content-length']);
+  return Number.isSafeInteger(length) && length > 0 ? length : 0;
+}
+
+function validIdempotencyKey(key: string | undefined): string | undefined {
+  if (key === undefined || key === '') return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw new ValidationFailedError('Idempotency-Key must be 1 to 200 visible ASCII characters.');
+  }
+  return key;
+}
