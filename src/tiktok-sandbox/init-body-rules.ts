@@ -24,11 +24,11 @@ const BOOLEAN_FIELDS = [
   'is_aigc',
 ];
 
-function refuse(rule: string, message: string, status = 400, code = 'invalid_param'): InitRefusal {
+export function refuse(rule: string, message: string, status = 400, code = 'invalid_param'): InitRefusal {
   return { ok: false, rule, status, code, message };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -43,14 +43,20 @@ export function checkSourceInfo(sourceInfo: unknown, verifiedUrlPrefixes: string
     return refuse('init.source', 'source must be FILE_UPLOAD or PULL_FROM_URL.');
   }
   const videoUrl = sourceInfo.video_url;
-  if (typeof videoUrl !== 'string' || !URL.canParse(videoUrl) || !isPullableUrl(videoUrl, verifiedUrlPrefixes)) {
-    return refuse('init.video_url', 'video_url must be an absolute https URL.');
+  const refusal = checkPullUrl(videoUrl, 'video_url', verifiedUrlPrefixes);
+  return refusal ?? { ok: true, source: 'PULL_FROM_URL', videoUrl: videoUrl as string };
+}
+
+/** §6.3: an absolute URL TikTok may pull, under one of the app's verified prefixes; undefined when it is. */
+export function checkPullUrl(url: unknown, field: string, verifiedUrlPrefixes: string[]): InitRefusal | undefined {
+  if (typeof url !== 'string' || !URL.canParse(url) || !isPullableUrl(url, verifiedUrlPrefixes)) {
+    return refuse(`init.${field}`, `${field} must be an absolute https URL.`);
   }
-  if (!verifiedUrlPrefixes.some((prefix) => videoUrl.startsWith(prefix))) {
-    const message = 'The video_url does not start with a verified domain or URL prefix of this app.';
+  if (!verifiedUrlPrefixes.some((prefix) => url.startsWith(prefix))) {
+    const message = `The ${field} does not start with a verified domain or URL prefix of this app.`;
     return refuse('init.url_ownership_unverified', message, 403, 'url_ownership_unverified');
   }
-  return { ok: true, source: 'PULL_FROM_URL', videoUrl };
+  return undefined;
 }
 
 /** §5.2 post_info and §11.3 unaudited-client rules for Direct Post. */
@@ -60,7 +66,7 @@ export function checkPostInfo(
   audited: boolean,
 ): { ok: true; privacyLevel: string } | InitRefusal {
   if (!isObject(postInfo)) return refuse('init.post_info', 'post_info is required for Direct Post.');
-  const { title, privacy_level: privacyLevel } = postInfo;
+  const { title } = postInfo;
   if (title !== undefined && typeof title !== 'string') return refuse('init.title', 'title must be a string.');
   // §5.2: the limit counts UTF-16 code units, which is what String.length counts.
   if (typeof title === 'string' && title.length > TITLE_MAX_UTF16) {
@@ -72,6 +78,16 @@ export function checkPostInfo(
   if (cover !== undefined && !(Number.isSafeInteger(cover) && (cover as number) >= 0)) {
     return refuse('init.post_info_type', 'video_cover_timestamp_ms must be a non-negative integer.');
   }
+  return checkPrivacyLevel(postInfo, account, audited);
+}
+
+/** §5.2/§5.4 privacy_level of a Direct Post (video or photo), with §11.3's unaudited-client rules. */
+export function checkPrivacyLevel(
+  postInfo: Record<string, unknown>,
+  account: ScenarioAccount,
+  audited: boolean,
+): { ok: true; privacyLevel: string } | InitRefusal {
+  const privacyLevel = postInfo.privacy_level;
   if (!audited && !account.privateAccount) {
     const message = 'Unaudited clients can only post to private accounts.';
     return refuse('init.unaudited_public_account', message, 403, 'unaudited_client_can_only_post_to_private_accounts');

@@ -9,10 +9,17 @@ import {
 } from './sandbox-http';
 import type { TokenFamily } from './sandbox-state';
 
-export type RateBucket = 'init' | 'creator_info' | 'status' | 'user_info';
+export type RateBucket = 'init' | 'creator_info' | 'status' | 'user_info' | 'video_list';
 
-// docs/tiktok.md §5.5 / §4.3: per access token, one-minute sliding window.
-export const RATE_BUDGETS: Record<RateBucket, number> = { init: 6, creator_info: 20, status: 30, user_info: 600 };
+// docs/tiktok.md §5.5 / §4.3: per access token, one-minute sliding window; video list and query share the Display
+// API's 600.
+export const RATE_BUDGETS: Record<RateBucket, number> = {
+  init: 6,
+  creator_info: 20,
+  status: 30,
+  user_info: 600,
+  video_list: 600,
+};
 const WINDOW_MS = 60_000;
 
 export interface ApiCaller {
@@ -36,17 +43,32 @@ export function authorizeApiCall(
     core.refuseApi(ctx, 'auth.access_token_invalid', 401, 'access_token_invalid', `The access token is ${why}.`);
     return undefined;
   }
-  if (anyOfScopes.length > 0 && !anyOfScopes.some((s) => session.family.scopes.includes(s))) {
+  const caller = { accessToken, family: session.family, openId: session.family.openId };
+  return admitCaller(core, ctx, caller, anyOfScopes, bucket) ? caller : undefined;
+}
+
+/**
+ * The scope and budget half of authorizeApiCall, for an endpoint whose scope depends on its body (photo init's
+ * post_mode); false when it refused.
+ */
+export function admitCaller(
+  core: SandboxCore,
+  ctx: RouteContext,
+  caller: ApiCaller,
+  anyOfScopes: string[],
+  bucket: RateBucket | undefined,
+): boolean {
+  if (anyOfScopes.length > 0 && !anyOfScopes.some((s) => caller.family.scopes.includes(s))) {
     const message = `The user did not authorize the scope required: ${anyOfScopes.join(' or ')}.`;
     core.refuseApi(ctx, 'auth.scope_not_authorized', 401, 'scope_not_authorized', message);
-    return undefined;
+    return false;
   }
-  if (bucket && !admitToBudget(core, `${bucket}:${accessToken}`, RATE_BUDGETS[bucket])) {
+  if (bucket && !admitToBudget(core, `${bucket}:${caller.accessToken}`, RATE_BUDGETS[bucket])) {
     const message = `Rate limit of ${RATE_BUDGETS[bucket]} requests per minute exceeded for this access token.`;
     core.refuseApi(ctx, `rate_limit.${bucket}`, 429, 'rate_limit_exceeded', message);
-    return undefined;
+    return false;
   }
-  return { accessToken, family: session.family, openId: session.family.openId };
+  return true;
 }
 
 function admitToBudget(core: SandboxCore, key: string, budget: number): boolean {

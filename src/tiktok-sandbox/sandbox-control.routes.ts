@@ -1,8 +1,8 @@
-import type { InitGroup, PublishSummary, SandboxStats } from './sandbox-control';
+import type { InitGroup, PostSummary, PublishSummary, SandboxStats } from './sandbox-control';
 import type { SandboxCore } from './sandbox-core';
 import { readBody, sendJson, type RouteContext, type RouteTable } from './sandbox-http';
-import type { ChunkFaultMode, Publish } from './sandbox-state';
-import { SCENARIO_ACCOUNTS } from './scenario-accounts';
+import type { ChunkFaultMode, Publish, SandboxPost } from './sandbox-state';
+import { SCENARIO_ACCOUNTS, SEEDED_POSTS } from './scenario-accounts';
 
 const CHUNK_FAULT_MODES: ChunkFaultMode[] = ['status', 'drop', 'drop_after_accept'];
 
@@ -13,7 +13,10 @@ function summarize(publish: Publish): PublishSummary {
     publishId: publish.publishId,
     openId: publish.openId,
     kind: publish.kind,
+    mediaType: publish.mediaType,
     source: publish.source,
+    initBody: publish.initBody,
+    images: publish.images,
     status: publish.status,
     failReason: publish.failReason,
     postIds: publish.postIds.map((id) => id.toString()),
@@ -23,6 +26,20 @@ function summarize(publish: Publish): PublishSummary {
     receivedSha256: publish.upload?.digest?.copy().digest('hex'),
     statusFetches: publish.statusFetches,
     createdAt: publish.createdAt,
+  };
+}
+
+function summarizePost(post: SandboxPost): PostSummary {
+  const { id, openId, mediaType, createTimeMs, privacyLevel, title, description, viewCount } = post;
+  return {
+    id: id.toString(),
+    openId,
+    mediaType,
+    createTimeMs,
+    privacyLevel,
+    title,
+    description,
+    viewCount: viewCount.toString(),
   };
 }
 
@@ -104,6 +121,8 @@ export function controlRoutes(core: SandboxCore): RouteTable {
     'GET /sandbox/requests': () => state.requests,
     'GET /sandbox/violations': () => state.violations,
     'GET /sandbox/publishes': () => [...state.publishes.values()].map(summarize),
+    'GET /sandbox/posts': () =>
+      [...SEEDED_POSTS, ...state.posts].sort((a, b) => b.createTimeMs - a.createTimeMs).map(summarizePost),
     'GET /sandbox/webhooks/deliveries': () => core.webhooks.deliveries,
     'GET /sandbox/stats': (): SandboxStats => {
       const groups = new Map<string, InitGroup>();

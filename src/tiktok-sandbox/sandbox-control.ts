@@ -1,4 +1,12 @@
-import type { ChunkFaultMode, PublishKind, PublishSource, PublishStatus, Violation } from './sandbox-state';
+import type {
+  ChunkFaultMode,
+  PublishKind,
+  PublishMediaType,
+  PublishSource,
+  PublishStatus,
+  PulledImage,
+  Violation,
+} from './sandbox-state';
 import type { RequestRecord } from './sandbox-http';
 import type { WebhookDelivery } from './sandbox-webhooks';
 import { SCENARIO_ACCOUNTS, type SandboxAccountName, type ScenarioAccount } from './scenario-accounts';
@@ -6,7 +14,7 @@ import { SCENARIO_ACCOUNTS, type SandboxAccountName, type ScenarioAccount } from
 export { SCENARIO_ACCOUNTS, type SandboxAccountName, type ScenarioAccount };
 export { fingerprintToken } from './sandbox-http';
 export { signTikTokWebhook } from './sandbox-webhooks';
-export type { ChunkFaultMode, RequestRecord, Violation, WebhookDelivery };
+export type { ChunkFaultMode, PulledImage, RequestRecord, Violation, WebhookDelivery };
 
 /** Scenario accounts by name, for tests: `SANDBOX_ACCOUNTS.capped_creator.openId`. */
 export const SANDBOX_ACCOUNTS = Object.fromEntries(SCENARIO_ACCOUNTS.map((a) => [a.name, a])) as Record<
@@ -18,7 +26,12 @@ export interface PublishSummary {
   publishId: string;
   openId: string;
   kind: PublishKind;
+  mediaType: PublishMediaType;
   source: PublishSource;
+  /** The init request's JSON body as the sandbox received it. */
+  initBody: Record<string, unknown>;
+  /** Photo posts: each image in photo_images order, whether the pull fetched it and what its bytes are. */
+  images?: PulledImage[];
   status: PublishStatus;
   failReason?: string;
   /** int64 ids as exact decimal strings. */
@@ -30,6 +43,18 @@ export interface PublishSummary {
   receivedSha256?: string;
   statusFetches: number;
   createdAt: number;
+}
+
+/** A post on a profile (seeded or made through the sandbox), int64 values as exact decimal strings. */
+export interface PostSummary {
+  id: string;
+  openId: string;
+  mediaType: PublishMediaType;
+  createTimeMs: number;
+  privacyLevel: string;
+  title: string;
+  description: string;
+  viewCount: string;
 }
 
 export interface InitGroup {
@@ -77,6 +102,8 @@ export class SandboxControl {
   requests = () => this.get<RequestRecord[]>('requests');
   violations = () => this.get<Violation[]>('violations');
   publishes = () => this.get<PublishSummary[]>('publishes');
+  /** Every post on every profile, seeded ones included, newest first; video/list shows only the public ones. */
+  posts = () => this.get<PostSummary[]>('posts');
   webhookDeliveries = () => this.get<WebhookDelivery[]>('webhooks/deliveries');
   stats = () => this.get<SandboxStats>('stats');
 

@@ -41,7 +41,14 @@ export function initRoutes(core: SandboxCore): RouteTable {
     const block = kind === 'direct' ? directPostingBlock(core, account) : inboxPostingBlock(core, account);
     if (block) return core.refuseApi(ctx, block.rule, 403, block.code, block.message);
 
-    const publish = core.publishes.create(caller.openId, kind, source.source, privacyLevel);
+    const publish = core.publishes.create({
+      openId: caller.openId,
+      kind,
+      mediaType: 'VIDEO',
+      source: source.source,
+      privacyLevel,
+      initBody: body,
+    });
     const sourceKey = source.source === 'FILE_UPLOAD' ? `size:${source.plan.videoSize}` : `url:${source.videoUrl}`;
     core.state.inits.push({ openId: caller.openId, kind, sourceKey, publishId: publish.publishId, time: core.now() });
     if (source.source === 'PULL_FROM_URL') {

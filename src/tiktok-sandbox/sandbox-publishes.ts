@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { MediaSniffer } from './media-sniffer';
 import type { ResolvedSandboxOptions } from './sandbox-options';
-import type { Publish, PublishKind, PublishSource, SandboxState } from './sandbox-state';
+import { postFromPublish } from './sandbox-posts';
+import type { Publish, PublishKind, PublishMediaType, PublishSource, SandboxState } from './sandbox-state';
 import type { SandboxWebhooks } from './sandbox-webhooks';
 import { findScenarioAccountByOpenId } from './scenario-accounts';
 
@@ -10,6 +11,8 @@ const PUBLISH_ID_PREFIX: Record<PublishKind, Record<PublishSource, string>> = {
   inbox: { FILE_UPLOAD: 'v_inbox_file~v2.', PULL_FROM_URL: 'v_inbox_url~v2.' },
   direct: { FILE_UPLOAD: 'v_pub_file~v2-1.', PULL_FROM_URL: 'v_pub_url~v2.' },
 };
+// §5.4: the photo page shows only this prefix, for either post_mode.
+const PHOTO_PUBLISH_ID_PREFIX = 'p_pub_url~v2.';
 // §10.3: INBOX_SHARE is documented; DIRECT_PUBLISH was seen in a real payload.
 const PUBLISH_TYPE: Record<PublishKind, string> = { inbox: 'INBOX_SHARE', direct: 'DIRECT_PUBLISH' };
 const TERMINAL = new Set(['SEND_TO_USER_INBOX', 'PUBLISH_COMPLETE', 'FAILED']);
@@ -25,6 +28,15 @@ function newPostId(): bigint {
   return (7_000_000_000_000_000_000n + (randomBytes(8).readBigUInt64BE() >> 4n)) | 1n;
 }
 
+export interface NewPublish {
+  openId: string;
+  kind: PublishKind;
+  mediaType: PublishMediaType;
+  source: PublishSource;
+  privacyLevel?: string;
+  initBody: Record<string, unknown>;
+}
+
 /** The publish state machine of §8 and the webhooks of §10.3 it emits. */
 export class SandboxPublishes {
   constructor(
@@ -33,11 +45,14 @@ export class SandboxPublishes {
     private readonly webhooks: SandboxWebhooks,
   ) {}
 
-  create(openId: string, kind: PublishKind, source: PublishSource, privacyLevel?: string): Publish {
+  create({ openId, kind, mediaType, source, privacyLevel, initBody }: NewPublish): Publish {
+    const prefix = mediaType === 'PHOTO' ? PHOTO_PUBLISH_ID_PREFIX : PUBLISH_ID_PREFIX[kind][source];
     const publish: Publish = {
-      publishId: PUBLISH_ID_PREFIX[kind][source] + randomDigits(19),
+      publishId: prefix + randomDigits(19),
       openId,
       kind,
+      mediaType,
+      initBody,
       source,
       status: source === 'FILE_UPLOAD' ? 'PROCESSING_UPLOAD' : 'PROCESSING_DOWNLOAD',
       privacyLevel,
@@ -84,13 +99,19 @@ export class SandboxPublishes {
     this.complete(publish, publish.privacyLevel === 'SELF_ONLY' ? 0 : 1);
   }
 
-  /** The creator posted the inbox draft in the app (§8: upload mode becomes PUBLISH_COMPLETE). */
+  /**
+   * Also the creator posting the inbox draft in the app (§8: upload mode becomes PUBLISH_COMPLETE). Each post lands
+   * on the profile (video/list, §5.6); its id reaches status and webhooks unless the account withholds it.
+   */
   complete(publish: Publish, postCount: number): void {
     clearTimeout(publish.timer);
     publish.status = 'PUBLISH_COMPLETE';
     this.emit(publish, 'post.publish.complete', {});
+    const withheld = findScenarioAccountByOpenId(publish.openId)?.postIdsWithheld ?? false;
     for (let i = 0; i < postCount; i += 1) {
       const postId = newPostId();
+      postFromPublish(this.state, publish, postId, this.options.now());
+      if (withheld) continue;
       publish.postIds.push(postId);
       this.emit(publish, 'post.publish.publicly_available', {}, postId);
     }
@@ -112,6 +133,7 @@ export class SandboxPublishes {
   }
 
   private mediaFailure(publish: Publish): string | undefined {
+    if (publish.mediaType === 'PHOTO') return publish.images?.find((image) => image.failReason)?.failReason;
     if (publish.media.container === 'unknown') return 'file_format_check_failed';
     const limit = findScenarioAccountByOpenId(publish.openId)?.maxVideoPostDurationSec ?? 600;
     const duration = publish.media.durationSec;

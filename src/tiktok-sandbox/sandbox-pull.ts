@@ -2,20 +2,20 @@ import type { SandboxCore } from './sandbox-core';
 import type { Publish } from './sandbox-state';
 
 // docs/tiktok.md §6.3: the download times out one hour after the task starts.
-const PULL_TIMEOUT_MS = 60 * 60 * 1000;
+export const PULL_TIMEOUT_MS = 60 * 60 * 1000;
 
 /** Actually downloads the URL, counting downloaded_bytes; a redirect or any error is video_pull_failed. */
 export function startPull(core: SandboxCore, publish: Publish, url: string): void {
-  publish.pull = { url, downloadedBytes: 0, downloading: true, abort: new AbortController() };
-  void download(core, publish);
+  publish.pull = { downloadedBytes: 0, downloading: true, abort: new AbortController() };
+  void download(core, publish, url);
 }
 
-async function download(core: SandboxCore, publish: Publish): Promise<void> {
+async function download(core: SandboxCore, publish: Publish, url: string): Promise<void> {
   const pull = publish.pull!;
   try {
     const signal = AbortSignal.any([pull.abort.signal, AbortSignal.timeout(PULL_TIMEOUT_MS)]);
     // §6.3: URLs must not redirect; a 3xx counts as invalid.
-    const response = await fetch(pull.url, { redirect: 'manual', signal });
+    const response = await fetch(url, { redirect: 'manual', signal });
     if (response.status !== 200 || !response.body) throw new Error(`pull answered ${response.status}`);
     for await (const chunk of response.body) {
       const bytes = Buffer.from(chunk);

@@ -1,5 +1,6 @@
 import type { Hash } from 'node:crypto';
 import type { RequestRecord } from './sandbox-http';
+import type { ImageFormat } from './image-sniffer';
 import type { MediaSniffer } from './media-sniffer';
 
 export interface Violation {
@@ -47,6 +48,7 @@ export interface AccessTokenRecord {
 }
 
 export type PublishKind = 'inbox' | 'direct';
+export type PublishMediaType = 'VIDEO' | 'PHOTO';
 export type PublishSource = 'FILE_UPLOAD' | 'PULL_FROM_URL';
 export type PublishStatus =
   'PROCESSING_UPLOAD' | 'PROCESSING_DOWNLOAD' | 'SEND_TO_USER_INBOX' | 'PUBLISH_COMPLETE' | 'FAILED';
@@ -66,16 +68,30 @@ export interface UploadTask {
 }
 
 export interface PullTask {
-  url: string;
+  /** Over all images of a photo post. */
   downloadedBytes: number;
   downloading: boolean;
   abort: AbortController;
+}
+
+/** One image of a photo post, as the pull found it. */
+export interface PulledImage {
+  url: string;
+  fetched: boolean;
+  bytes: number;
+  format?: ImageFormat;
+  width?: number;
+  height?: number;
+  failReason?: string;
 }
 
 export interface Publish {
   publishId: string;
   openId: string;
   kind: PublishKind;
+  mediaType: PublishMediaType;
+  /** The init request's JSON body as received, for tests to assert what the client sent. */
+  initBody: Record<string, unknown>;
   source: PublishSource;
   status: PublishStatus;
   failReason?: string;
@@ -86,6 +102,7 @@ export interface Publish {
   postIds: bigint[];
   upload?: UploadTask;
   pull?: PullTask;
+  images?: PulledImage[];
   media: MediaSniffer;
   /** Control API: the next observation of this publish is FAILED with this reason. */
   failNextObservation?: string;
@@ -93,6 +110,26 @@ export interface Publish {
   failAtEnd?: string;
   statusFetches: number;
   timer?: NodeJS.Timeout;
+}
+
+/** A post on the creator's profile, as video/list and video/query read it (docs/tiktok.md §5.6). */
+export interface SandboxPost {
+  id: bigint;
+  openId: string;
+  mediaType: PublishMediaType;
+  createTimeMs: number;
+  privacyLevel: string;
+  title: string;
+  description: string;
+  durationSec: number;
+  width: number;
+  height: number;
+  isAigc: boolean;
+  likeCount: number;
+  commentCount: number;
+  shareCount: number;
+  /** int64: may exceed 2^53. */
+  viewCount: bigint;
 }
 
 export type ChunkFaultMode = 'status' | 'drop' | 'drop_after_accept';
@@ -139,6 +176,8 @@ export class SandboxState {
   violations: Violation[] = [];
   requests: RequestRecord[] = [];
   inits: InitRecord[] = [];
+  /** Posts made through the sandbox; scenario accounts add their seeded ones (sandbox-posts.ts). */
+  posts: SandboxPost[] = [];
   faults: Faults = emptyFaults();
   refreshTokenReused = false;
 
@@ -158,6 +197,7 @@ export class SandboxState {
     this.violations = [];
     this.requests = [];
     this.inits = [];
+    this.posts = [];
     this.faults = emptyFaults();
     this.refreshTokenReused = false;
   }

@@ -6,11 +6,13 @@ import { controlRoutes } from './sandbox-control.routes';
 import { SandboxCore } from './sandbox-core';
 import { BodyTooLargeError, createLogId, sendApiError, type RequestRecord, type RouteTable } from './sandbox-http';
 import { initRoutes } from './sandbox-init.routes';
+import { photoInitRoutes } from './sandbox-photo-init.routes';
 import { resolveSandboxOptions, type TikTokSandboxOptions } from './sandbox-options';
 import { statusRoutes } from './sandbox-status.routes';
 import { tokenRoutes } from './sandbox-token.routes';
 import { SandboxUploads } from './sandbox-upload.routes';
 import { userRoutes } from './sandbox-user.routes';
+import { videoRoutes } from './sandbox-video.routes';
 
 export type { PkceEncoding, TikTokSandboxOptions } from './sandbox-options';
 
@@ -31,7 +33,9 @@ export class TikTokSandbox {
       ...authorizeRoutes(this.core),
       ...tokenRoutes(this.core),
       ...userRoutes(this.core),
+      ...videoRoutes(this.core),
       ...initRoutes(this.core),
+      ...photoInitRoutes(this.core),
       ...statusRoutes(this.core),
       ...this.uploads.routes(),
       ...controlRoutes(this.core),
