@@ -13,6 +13,7 @@ import { toUploadResponse } from './dto/upload.mapping';
 
 /** How far along the state machine a status is; nothing ever moves to a lower rank (webhooks and polls race). */
 const RANK: Record<UploadStatus, number> = {
+  scheduled: -1,
   queued: 0,
   uploading: 1,
   processing: 2,
@@ -37,6 +38,7 @@ export type UploadChanges = Partial<
     | 'error'
     | 'attempts'
     | 'nextActionAt'
+    | 'publishAt'
   >
 >;
 
@@ -87,10 +89,20 @@ export class UploadStateService {
     await this.change(upload, { status: 'failed', error: { ...info, code, message }, nextActionAt: null });
   }
 
-  /** upload.updated on every status (or post id) change; upload.completed / upload.failed on the first final state. */
+  /**
+   * upload.updated on every status (or post id) change, a moved publishAt, and a scheduled post's warning coming or
+   * going; upload.completed / upload.failed on the first final state.
+   */
   private async notify(em: EntityManager, before: Upload, after: Upload): Promise<void> {
     const types: NotificationType[] = [];
-    if (before.status !== after.status || before.postIds.length !== after.postIds.length) types.push('upload.updated');
+    if (
+      before.status !== after.status ||
+      before.postIds.length !== after.postIds.length ||
+      before.publishAt?.getTime() !== after.publishAt?.getTime() ||
+      (after.status === 'scheduled' && before.error?.code !== after.error?.code)
+    ) {
+      types.push('upload.updated');
+    }
     if (before.status !== after.status && !isFinal(before.status)) {
       if (after.status === 'failed') types.push('upload.failed');
       if (after.status === 'inbox_delivered' || after.status === 'published') types.push('upload.completed');

@@ -20,6 +20,10 @@ import { UploadDeliveryJob } from './delivery/upload-delivery.job';
 import { Upload } from './upload.entity';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
+import { PublishScheduleService } from './schedule/publish-schedule.service';
+import { RescheduleService } from './schedule/reschedule.service';
+import { ScheduledConnectionWatchJob } from './schedule/scheduled-connection-watch.job';
+import { ScheduledStartService } from './schedule/scheduled-start.service';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Upload]), TokensModule, NotificationsModule, RateLimitsModule, InstancesModule],
@@ -39,6 +43,10 @@ import { UploadsService } from './uploads.service';
     SpoolSweeper,
     SpoolSweepJob,
     MediaHoldersJob,
+    PublishScheduleService,
+    RescheduleService,
+    ScheduledStartService,
+    ScheduledConnectionWatchJob,
   ],
   exports: [UploadStateService],
 })

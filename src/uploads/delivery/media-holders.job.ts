@@ -42,7 +42,7 @@ export class MediaHoldersJob extends PeriodicJob {
       await em.nativeUpdate(Upload, { mediaHolder: holder, status: 'processing' }, { mediaHolder: null });
       const waiting = await em.find(
         Upload,
-        { mediaHolder: holder, status: { $in: ['queued', 'uploading'] } },
+        { mediaHolder: holder, status: { $in: ['scheduled', 'queued', 'uploading'] } },
         { disableIdentityMap: true, limit: BATCH },
       );
       if (waiting.length === 0) {

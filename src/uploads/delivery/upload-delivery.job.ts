@@ -84,7 +84,8 @@ export class UploadDeliveryJob implements OnApplicationBootstrap, BeforeApplicat
     const due = await em.find(
       Upload,
       {
-        status: { $in: ['queued', 'uploading', 'processing'] },
+        // A scheduled post is due at its publishAt (docs/design.md "Scheduled posts").
+        status: { $in: ['scheduled', 'queued', 'uploading', 'processing'] },
         nextActionAt: { $lte: now },
         $and: [leaseFree(now), this.mine()],
       },

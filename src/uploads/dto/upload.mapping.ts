@@ -22,6 +22,7 @@ export function toUploadResponse(upload: Upload): UploadResponse {
     error: upload.error ?? null,
     video: upload.video ?? null,
     malwareScan: upload.malwareScan ?? null,
+    publishAt: upload.publishAt ?? null,
     createdAt: upload.createdAt,
     updatedAt: upload.updatedAt,
   };

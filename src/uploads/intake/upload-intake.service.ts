@@ -14,7 +14,9 @@ import { Tenant } from '../../tenants/tenant.entity';
 import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
 import { TokensService } from '../../tokens/tokens.service';
 import { planChunks } from '../delivery/chunk-plan';
-import { checkDirectPost } from '../direct-post-rules';
+import { checkDirectPost, checkDirectPostFields } from '../direct-post-rules';
+import { OutboxService } from '../../notifications/outbox.service';
+import { PublishScheduleService } from '../schedule/publish-schedule.service';
 import { CreateUploadDto } from '../dto/create-upload.dto';
 import { UploadResponse } from '../dto/upload.response';
 import { IntakeLimits } from './intake-limits';
@@ -32,6 +34,8 @@ interface Prepared {
   dto: CreateUploadDto;
   connectionId: string;
   existing?: UploadResponse;
+  /** Set for a scheduled post: it waits in `scheduled`, and nothing of it reaches TikTok before this time. */
+  publishAt?: Date;
 }
 
 const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as const;
@@ -54,6 +58,8 @@ export class UploadIntakeService {
     private readonly limits: IntakeLimits,
     private readonly activeSpool: ActiveSpoolFiles,
     private readonly storage: MediaStorage,
+    private readonly schedule: PublishScheduleService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async createUpload(caller: AuthenticatedTenant, req: Request, idempotencyKey?: string): Promise<UploadResponse> {
@@ -122,7 +128,7 @@ export class UploadIntakeService {
         'Send a video file as multipart/form-data (field "video"), or JSON with videoUrl.',
       );
     }
-    if (dto.mode === 'direct') await this.checkCreator(caller, dto);
+    if (dto.mode === 'direct') await this.checkDirect(caller, prepared);
     return this.insert(caller, prepared, { source: 'url', videoUrl: dto.videoUrl }, key);
   }
 
@@ -151,7 +157,9 @@ export class UploadIntakeService {
         .findOne(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
       if (existing) return { dto, connectionId: connection.id, existing: toUploadResponse(existing) };
     }
-    return { dto, connectionId: connection.id };
+    if (dto.publishAt === undefined) return { dto, connectionId: connection.id };
+    const publishAt = await this.schedule.publishAtFor({ publishAt: dto.publishAt, mode, connectionId: connection.id });
+    return { dto, connectionId: connection.id, publishAt };
   }
 
   private async acceptFile(
@@ -162,7 +170,7 @@ export class UploadIntakeService {
   ): Promise<UploadResponse> {
     const { dto } = prepared;
     const malwareScan = await this.scan(file);
-    const creator = dto.mode === 'direct' ? await this.checkCreator(caller, dto) : undefined;
+    const creator = dto.mode === 'direct' ? await this.checkDirect(caller, prepared) : undefined;
     const probe = await probeStoredVideo(this.storage, file.key);
     try {
       assertVideoAccepted(
@@ -218,8 +226,17 @@ export class UploadIntakeService {
     return { scanner: result.scanner, clean: true, durationMs: result.durationMs, scannedAt: new Date().toISOString() };
   }
 
-  /** Direct posts follow the creator's settings of right now (docs/tiktok.md §5.1: query it fresh). */
-  private async checkCreator(caller: AuthenticatedTenant, dto: CreateUploadDto) {
+  /**
+   * Direct posts follow the creator's settings of right now (docs/tiktok.md §5.1: query it fresh). A scheduled one
+   * is checked against them when it starts (schedule/scheduled-start.service.ts): here only the rules that need
+   * nothing from TikTok.
+   */
+  private async checkDirect(caller: AuthenticatedTenant, prepared: Prepared) {
+    const { dto } = prepared;
+    if (prepared.publishAt) {
+      checkDirectPostFields(dto);
+      return undefined;
+    }
     const creator = await this.tokens.withAccessToken(caller.tenantId, dto.userId, (token) =>
       this.tiktok.queryCreatorInfo(token),
     );
@@ -254,11 +271,25 @@ export class UploadIntakeService {
         brandOrganic: dto.brandOrganic,
         isAigc: dto.isAigc,
       },
-      nextActionAt: new Date(),
+      nextActionAt: prepared.publishAt ?? new Date(),
+      ...(prepared.publishAt ? { status: 'scheduled' as const, publishAt: prepared.publishAt } : {}),
       ...source,
     });
     try {
-      await em.persist(upload).flush();
+      await em.transactional(async (tx) => {
+        tx.persist(upload);
+        await tx.flush();
+        if (upload.status === 'scheduled') {
+          // The post is waiting: the tenant hears of it now, and again when it is moved, starts or ends.
+          const data = toUploadResponse(upload);
+          await this.outbox.enqueue(tx, {
+            tenantId: caller.tenantId,
+            type: 'upload.updated',
+            data,
+            orderingKey: upload.id,
+          });
+        }
+      });
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
       // Two requests with one Idempotency-Key raced: the first one's upload is the answer.
