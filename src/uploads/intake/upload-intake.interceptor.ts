@@ -33,19 +33,20 @@ export class UploadIntakeInterceptor implements NestInterceptor {
       refuseFileInJson(req.body);
       return next.handle();
     }
-    const { video, release } = await this.readFields(req);
+    const { video, release } = await this.openForm(req);
     return next.handle().pipe(
       catchError((error: unknown) => from(video.abandon(error)).pipe(mergeMap(() => throwError(() => error)))),
       finalize(release),
     );
   }
 
-  private async readFields(req: Request): Promise<{ video: PendingVideo; release: () => void }> {
+  /** Takes an intake place, then reads the form up to its file. */
+  private async openForm(req: Request): Promise<{ video: PendingVideo; release: () => void }> {
+    if (!req.tenant) throw new Error('UploadIntakeInterceptor used on a route without API-key auth');
     const { spoolDir, maxBytes } = this.config.get('uploads', { infer: true });
     // The free-disk check guards the local spool folder only; a bucket has no such limit to check.
     const local = this.storage.kind === 'local';
     if (local) await this.storage.ping();
-    if (!req.tenant) throw new Error('UploadIntakeInterceptor used on a route without API-key auth');
     const release = await this.limits.admit(req.tenant.apiKeyId, local ? spoolDir : undefined, declaredLength(req));
     try {
       const { fields, video } = await readMultipartForm(req, { storage: this.storage, maxBytes });
