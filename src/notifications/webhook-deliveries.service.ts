@@ -1,7 +1,6 @@
-import { EntityManager } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/app-error';
-import { Tenant } from '../tenants/tenant.entity';
+import { TenantRepository } from '../tenants/tenant.repository';
 import { WebhookDeliveryListResponse, WebhookDeliveryResponse } from './dto/webhook-delivery.response';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxMessageRepository } from './outbox-message.repository';
@@ -11,15 +10,14 @@ const DEFAULT_LIMIT = 50;
 /** What operators see of a tenant's notifications: the newest first, with how their delivery went. */
 @Injectable()
 export class WebhookDeliveriesService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly tenants: TenantRepository,
+    private readonly messages: OutboxMessageRepository,
+  ) {}
 
   async listRecent(tenantId: string, limit = DEFAULT_LIMIT): Promise<WebhookDeliveryListResponse> {
-    const em = this.em.fork();
-    if ((await em.count(Tenant, { id: tenantId })) === 0) throw new NotFoundError('No tenant with this id.');
-    const messages = await (em.getRepository(OutboxMessage) as OutboxMessageRepository).listRecentForTenant(
-      tenantId,
-      limit,
-    );
+    if ((await this.tenants.count({ id: tenantId })) === 0) throw new NotFoundError('No tenant with this id.');
+    const messages = await this.messages.listRecentForTenant(tenantId, limit);
     return { items: messages.map(toDeliveryResponse) };
   }
 }

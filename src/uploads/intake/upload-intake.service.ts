@@ -22,6 +22,7 @@ import { receiveMultipart, SpooledFile } from './multipart-intake';
 import { ActiveSpoolFiles, mediaKeyOf, newSpoolKey, spoolPathOf } from './spool-files';
 
 import { Upload, UploadMalwareScan, UploadVideoInfo } from '../upload.entity';
+import { UploadRepository } from '../upload.repository';
 import { UploadDeliveryJob } from '../delivery/upload-delivery.job';
 import { uploadsRejectedTotal } from '../uploads.metrics';
 import { probeStoredVideo } from '../video/video-probe';
@@ -45,6 +46,7 @@ const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as con
 export class UploadIntakeService {
   constructor(
     private readonly em: EntityManager,
+    private readonly uploads: UploadRepository,
     private readonly tokens: TokensService,
     private readonly tiktok: TikTokApiClient,
     private readonly rateLimiter: RateLimiter,
@@ -146,9 +148,7 @@ export class UploadIntakeService {
       this.config.get('rateLimits', { infer: true }).uploadsPerMinute,
     );
     if (key) {
-      const existing = await this.em
-        .fork()
-        .findOne(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      const existing = await this.uploads.findByIdempotencyKey(caller.tenantId, dto.userId, key);
       if (existing) return { dto, connectionId: connection.id, existing: toUploadResponse(existing) };
     }
     return { dto, connectionId: connection.id };
@@ -234,6 +234,7 @@ export class UploadIntakeService {
     key?: string,
   ): Promise<UploadResponse> {
     const { dto } = prepared;
+    // A fork: when the insert loses an idempotency race, the refused entity stays in it, not in the request's context.
     const em = this.em.fork();
     const upload = em.create(Upload, {
       tenant: em.getReference(Tenant, caller.tenantId),
@@ -263,9 +264,11 @@ export class UploadIntakeService {
       if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
       // Two requests with one Idempotency-Key raced: the first one's upload is the answer.
       if (source.spoolPath) await this.storage.delete(mediaKeyOf(source.spoolPath));
-      const existing = await this.em
-        .fork()
-        .findOneOrFail(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      const existing = await this.uploads.findOneOrFail({
+        tenant: caller.tenantId,
+        userId: dto.userId,
+        idempotencyKey: key,
+      });
       return toUploadResponse(existing);
     }
     this.worker.kick();
