@@ -1,4 +1,5 @@
 import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
@@ -28,7 +29,7 @@ export class OutboxDeliveryService {
   private readonly logger = new Logger(OutboxDeliveryService.name);
 
   constructor(
-    private readonly messages: OutboxMessageRepository,
+    @InjectRepository(OutboxMessage) private readonly messages: OutboxMessageRepository,
     private readonly tenants: TenantsService,
     private readonly sender: NotificationSender,
     private readonly clock: Clock,

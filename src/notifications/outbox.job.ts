@@ -1,3 +1,4 @@
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
@@ -5,6 +6,7 @@ import { Shutdown } from '../common/lifecycle/shutdown';
 import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
 import { OutboxDeliveryService } from './outbox-delivery.service';
 import { OutboxMessageRepository } from './outbox-message.repository';
+import { OutboxMessage } from './outbox-message.entity';
 
 /** Notifications go out within about a second of their commit. */
 const INTERVAL_MS = 1_000;
@@ -17,7 +19,7 @@ const KEEP_FINISHED_MS = 7 * 24 * 3_600_000;
 export class OutboxJob extends PeriodicJob {
   constructor(
     delivery: OutboxDeliveryService,
-    messages: OutboxMessageRepository,
+    @InjectRepository(OutboxMessage) messages: OutboxMessageRepository,
     clock: Clock,
     scheduler: SchedulerRegistry,
     shutdown: Shutdown,

@@ -1,6 +1,8 @@
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/app-error';
 import { TenantRepository } from '../tenants/tenant.repository';
+import { Tenant } from '../tenants/tenant.entity';
 import { WebhookDeliveryListResponse, WebhookDeliveryResponse } from './dto/webhook-delivery.response';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxMessageRepository } from './outbox-message.repository';
@@ -11,8 +13,8 @@ const DEFAULT_LIMIT = 50;
 @Injectable()
 export class WebhookDeliveriesService {
   constructor(
-    private readonly tenants: TenantRepository,
-    private readonly messages: OutboxMessageRepository,
+    @InjectRepository(Tenant) private readonly tenants: TenantRepository,
+    @InjectRepository(OutboxMessage) private readonly messages: OutboxMessageRepository,
   ) {}
 
   async listRecent(tenantId: string, limit = DEFAULT_LIMIT): Promise<WebhookDeliveryListResponse> {

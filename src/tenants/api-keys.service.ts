@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { apiKeyLookupId, generateApiKey, hashSecret, secretsEqual } from '../common/crypto/secret-hash';
@@ -28,7 +29,7 @@ export class ApiKeysService {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly apiKeys: ApiKeyRepository,
+    @InjectRepository(ApiKey) private readonly apiKeys: ApiKeyRepository,
   ) {}
 
   /** Creates a key for the tenant; the returned plaintext key is never stored and never shown again. */

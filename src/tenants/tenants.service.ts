@@ -1,4 +1,5 @@
 import { CreateRequestContext, EnsureRequestContext, EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { randomToken } from '../common/crypto/secret-hash';
 import { NotFoundError, ValidationFailedError } from '../common/errors/app-error';
@@ -23,7 +24,7 @@ export const DEMO_TENANT_NAME = 'demo';
 export class TenantsService {
   constructor(
     private readonly em: EntityManager,
-    private readonly tenants: TenantRepository,
+    @InjectRepository(Tenant) private readonly tenants: TenantRepository,
     private readonly apiKeys: ApiKeysService,
     private readonly cipher: TokenCipher,
     private readonly webhookTargets: WebhookTargetPolicy,

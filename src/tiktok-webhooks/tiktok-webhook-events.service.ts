@@ -1,4 +1,5 @@
 import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
@@ -37,7 +38,7 @@ export class TikTokWebhookEventsService implements OnApplicationShutdown {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly receipts: TikTokWebhookReceiptRepository,
+    @InjectRepository(TikTokWebhookReceipt) private readonly receipts: TikTokWebhookReceiptRepository,
     private readonly uploads: UploadStateService,
     private readonly connections: ConnectionEvents,
     private readonly clock: Clock,

@@ -1,3 +1,4 @@
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createHash } from 'node:crypto';
@@ -7,6 +8,7 @@ import { AppError, ValidationFailedError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
 import { parseTikTokWebhookEnvelope, tiktokEventLabel, TikTokWebhookEnvelope } from './tiktok-webhook-event';
 import { TikTokWebhookReceiptRepository } from './tiktok-webhook-receipt.repository';
+import { TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
 import { TikTokWebhookEventsService } from './tiktok-webhook-events.service';
 import { tiktokWebhooksReceivedTotal } from './tiktok-webhooks.metrics';
 
@@ -24,7 +26,7 @@ export class TikTokWebhookInbox {
   private readonly tiktok: AppConfig['tiktok'];
 
   constructor(
-    private readonly receipts: TikTokWebhookReceiptRepository,
+    @InjectRepository(TikTokWebhookReceipt) private readonly receipts: TikTokWebhookReceiptRepository,
     private readonly processor: TikTokWebhookEventsService,
     private readonly clock: Clock,
     config: ConfigService<AppConfig, true>,

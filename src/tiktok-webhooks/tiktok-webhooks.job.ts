@@ -1,9 +1,11 @@
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
 import { Shutdown } from '../common/lifecycle/shutdown';
 import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
 import { TikTokWebhookReceiptRepository } from './tiktok-webhook-receipt.repository';
+import { TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
 import { TikTokWebhookEventsService } from './tiktok-webhook-events.service';
 
 const INTERVAL_MS = 5_000;
@@ -16,7 +18,7 @@ const KEEP_RECEIPTS_MS = 7 * 24 * 3_600_000;
 export class TikTokWebhooksJob extends PeriodicJob {
   constructor(
     processor: TikTokWebhookEventsService,
-    receipts: TikTokWebhookReceiptRepository,
+    @InjectRepository(TikTokWebhookReceipt) receipts: TikTokWebhookReceiptRepository,
     clock: Clock,
     scheduler: SchedulerRegistry,
     shutdown: Shutdown,

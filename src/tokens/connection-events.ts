@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { OutboxService } from '../notifications/outbox.service';
 import { Connection } from './connection.entity';
@@ -14,7 +15,7 @@ import { connectsTotal } from './tokens.metrics';
 export class ConnectionEvents {
   constructor(
     private readonly em: EntityManager,
-    private readonly connections: ConnectionRepository,
+    @InjectRepository(Connection) private readonly connections: ConnectionRepository,
     private readonly outbox: OutboxService,
   ) {}
 

@@ -1,6 +1,8 @@
 import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { ConnectionRepository } from './connection.repository';
+import { Connection } from './connection.entity';
 import { RefreshResult, TokenRefreshService } from './token-refresh.service';
 import { connectionsByStatus, soonestExpirySeconds } from './tokens.metrics';
 import { runPool } from '../common/run-pool';
@@ -14,7 +16,7 @@ export type DueRefreshSummary = Record<RefreshResult, number>;
 @Injectable()
 export class DueRefreshService {
   constructor(
-    private readonly connections: ConnectionRepository,
+    @InjectRepository(Connection) private readonly connections: ConnectionRepository,
     private readonly refresher: TokenRefreshService,
   ) {}
 

@@ -1,3 +1,4 @@
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
@@ -28,7 +29,7 @@ export class TokenRefreshService {
   private readonly logger = new Logger(TokenRefreshService.name);
 
   constructor(
-    private readonly connections: ConnectionRepository,
+    @InjectRepository(Connection) private readonly connections: ConnectionRepository,
     private readonly tiktok: TikTokApiClient,
     private readonly vault: TokenVault,
     private readonly events: ConnectionEvents,

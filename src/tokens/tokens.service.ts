@@ -1,4 +1,5 @@
 import { EnsureRequestContext, EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
@@ -21,7 +22,7 @@ export class TokensService {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly connections: ConnectionRepository,
+    @InjectRepository(Connection) private readonly connections: ConnectionRepository,
     private readonly vault: TokenVault,
     private readonly refresher: TokenRefreshService,
     private readonly events: ConnectionEvents,

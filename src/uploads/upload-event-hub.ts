@@ -1,4 +1,5 @@
 import { CreateRequestContext, EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable, Logger, MessageEvent, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Observable, Subscriber } from 'rxjs';
@@ -46,7 +47,7 @@ export class UploadEventHub implements OnModuleDestroy {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly uploads: UploadRepository,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     config: ConfigService<AppConfig, true>,
   ) {
     this.limits = config.getOrThrow('eventStreams', { infer: true });

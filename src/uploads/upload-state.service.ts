@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../config/app-config';
@@ -52,7 +53,7 @@ export class UploadStateService {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly uploads: UploadRepository,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly outbox: OutboxService,
     private readonly config: ConfigService<AppConfig, true>,
     private readonly storage: MediaStorage,

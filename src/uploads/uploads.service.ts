@@ -1,3 +1,4 @@
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
@@ -17,7 +18,7 @@ import { toUploadResponse } from './dto/upload.mapping';
 @Injectable()
 export class UploadsService {
   constructor(
-    private readonly uploads: UploadRepository,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly state: UploadStateService,
     private readonly tokens: TokensService,
     private readonly tiktok: TikTokApiClient,

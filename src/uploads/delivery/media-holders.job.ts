@@ -1,4 +1,5 @@
 import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../../common/clock';
@@ -7,6 +8,7 @@ import { PeriodicJob, PeriodicTask } from '../../common/periodic-task';
 import { InstanceRegistry } from '../../instances/instance-registry';
 import { UploadStateService } from '../upload-state.service';
 import { UploadRepository } from '../upload.repository';
+import { Upload } from '../upload.entity';
 
 const BATCH = 100;
 
@@ -23,7 +25,7 @@ const BATCH = 100;
 export class MediaHoldersJob extends PeriodicJob {
   constructor(
     private readonly instances: InstanceRegistry,
-    private readonly uploads: UploadRepository,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly state: UploadStateService,
     private readonly clock: Clock,
     scheduler: SchedulerRegistry,

@@ -1,4 +1,5 @@
 import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -40,7 +41,7 @@ export class UploadDeliveryJob implements OnApplicationBootstrap, BeforeApplicat
   private stopping = false;
 
   constructor(
-    private readonly uploads: UploadRepository,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly transfer: UploadStepService,
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,

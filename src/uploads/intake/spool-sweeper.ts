@@ -1,8 +1,10 @@
 import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { MediaStorage } from '../../storage/media-storage';
 import { ActiveSpoolFiles, isSpoolFileName, mediaKeyOf } from './spool-files';
 import { UploadRepository } from '../upload.repository';
+import { Upload } from '../upload.entity';
 
 /**
  * Only files left alone this long are swept: a file still being received is written to all the time, and one
@@ -27,7 +29,7 @@ export class SpoolSweeper {
   private readonly logger = new Logger(SpoolSweeper.name);
 
   constructor(
-    private readonly uploads: UploadRepository,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly active: ActiveSpoolFiles,
     private readonly storage: MediaStorage,
   ) {}

@@ -1,4 +1,5 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { plainToInstance } from 'class-transformer';
@@ -46,7 +47,7 @@ const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as con
 export class UploadIntakeService {
   constructor(
     private readonly em: EntityManager,
-    private readonly uploads: UploadRepository,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly tokens: TokensService,
     private readonly tiktok: TikTokApiClient,
     private readonly rateLimiter: RateLimiter,
