@@ -47,12 +47,11 @@ export class UploadRepository extends EntityRepository<Upload> {
 
   /** False when another owner holds the upload now. */
   async renewLease(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
-    return (
-      (await this.nativeUpdate(
-        { id, ...leaseHeldBy(LEASE_COLUMNS, owner) },
-        leaseTaken(LEASE_COLUMNS, owner, now, leaseMs),
-      )) === 1
+    const renewed = await this.nativeUpdate(
+      { id, ...leaseHeldBy(LEASE_COLUMNS, owner) },
+      leaseTaken(LEASE_COLUMNS, owner, now, leaseMs),
     );
+    return renewed === 1;
   }
 
   /** Frees the lease if `owner` still holds it. */
