@@ -1,4 +1,5 @@
-import { EntityManager } from '@mikro-orm/core';
+import { EnsureRequestContext, EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
@@ -7,7 +8,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { TikTokApiClient } from '../tiktok-api/tiktok-api.client';
 import { TikTokApiError } from '../tiktok-api/tiktok-api.error';
 import { TikTokTokenSet, TikTokUserInfo } from '../tiktok-api/tiktok-api.models';
-import { Connection } from './connection.entity';
+import { Connection, ConnectionStatus } from './connection.entity';
 import { ConnectionEvents } from './connection-events';
 import { ConnectionRepository } from './connection.repository';
 import { ConnectionStatusResponse, DisconnectResponse } from './dto/connection-status.response';
@@ -21,7 +22,7 @@ export class TokensService {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly connections: ConnectionRepository,
+    @InjectRepository(Connection) private readonly connections: ConnectionRepository,
     private readonly vault: TokenVault,
     private readonly refresher: TokenRefreshService,
     private readonly events: ConnectionEvents,
@@ -37,7 +38,8 @@ export class TokensService {
     profile: TikTokUserInfo,
     now: Date,
   ): Promise<Connection> {
-    // The connection and its `connection.connected` notification commit together.
+    // The connection and its `connection.connected` notification commit together, in a fork: a unit of work of
+    // their own, so nothing of it stays in the request's context.
     return this.em.fork().transactional(async (em) => {
       const connection =
         (await em.findOne(Connection, { tenant: tenantId, userId })) ??
@@ -63,7 +65,7 @@ export class TokensService {
   }
 
   async getStatus(caller: AuthenticatedTenant, userId: string): Promise<ConnectionStatusResponse> {
-    const connection = await this.em.fork().findOne(Connection, { tenant: caller.tenantId, userId });
+    const connection = await this.connections.findForUser(caller.tenantId, userId);
     if (!connection || connection.status === 'disconnected') return { connected: false, status: 'not_connected' };
     return {
       connected: connection.status === 'active',
@@ -82,6 +84,7 @@ export class TokensService {
    * Runs `call` with a valid access token: refreshed first when inside the lead window, and refreshed once more and
    * retried once when TikTok rejects it as `access_token_invalid`.
    */
+  @EnsureRequestContext()
   async withAccessToken<T>(tenantId: string, userId: string, call: (accessToken: string) => Promise<T>): Promise<T> {
     const now = this.clock.now();
     let connection = await this.activeConnection(tenantId, userId);
@@ -108,6 +111,18 @@ export class TokensService {
     return { id, scopes };
   }
 
+  /** The status of each connection, by id; a connection not found is missing from the map. */
+  @EnsureRequestContext()
+  connectionStatuses(ids: string[]): Promise<Map<string, ConnectionStatus>> {
+    return this.connections.statusesOf(ids);
+  }
+
+  /** The connections to the same TikTok account as `connectionId`, across tenants (TikTok's caps are per account). */
+  @EnsureRequestContext()
+  connectionsOfSameAccount(connectionId: string): Promise<string[]> {
+    return this.connections.idsOfSameAccount(connectionId);
+  }
+
   /** Revokes at TikTok (best effort) and deletes the tokens here whatever TikTok answers. */
   async disconnect(caller: AuthenticatedTenant, userId: string): Promise<DisconnectResponse> {
     const connection = await this.connections.findForUser(caller.tenantId, userId);
@@ -130,9 +145,7 @@ export class TokensService {
   }
 
   private async activeConnection(tenantId: string, userId: string): Promise<Connection> {
-    const connection = await this.em
-      .fork()
-      .findOne(Connection, { tenant: tenantId, userId }, { disableIdentityMap: true });
+    const connection = await this.connections.findFreshForUser(tenantId, userId);
     if (!connection || connection.status === 'disconnected') {
       throw new AppError(
         'not_connected',

@@ -1,11 +1,12 @@
-import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Clock } from '../../common/clock';
 import { AppError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
-import { Connection } from '../../tokens/connection.entity';
+import { TokensService } from '../../tokens/tokens.service';
 import { Upload, UploadMode } from '../upload.entity';
+import { UploadRepository } from '../upload.repository';
 import { busiestWindow, DIRECT_POSTS_PER_DAY, POSTING_CAP_WINDOW_MS } from './posting-cap';
 import { parsePublishAt } from './publish-at';
 
@@ -25,7 +26,8 @@ export interface ScheduleRequest {
 @Injectable()
 export class PublishScheduleService {
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
+    private readonly tokens: TokensService,
     private readonly clock: Clock,
     private readonly config: ConfigService<AppConfig, true>,
   ) {}
@@ -38,30 +40,18 @@ export class PublishScheduleService {
   }
 
   /**
-   * Counts the creator's Direct Posts (every connection to the same TikTok account: the cap is TikTok's, shared by
-   * all clients) that are scheduled, on their way or published, each at its publishAt or, sent at once, its creation.
+   * Counts the creator's Direct Posts — through every connection to the same TikTok account, as the cap is TikTok's
+   * and shared by all clients — that are scheduled, on their way or published near `publishAt`.
    */
   private async checkPostingCap(request: ScheduleRequest, publishAt: Date): Promise<void> {
-    const em = this.em.fork();
-    const connection = await em.findOneOrFail(Connection, { id: request.connectionId }, { fields: ['openId'] });
-    const sameCreator = await em.find(Connection, { openId: connection.openId }, { fields: ['id'] });
-    const from = new Date(publishAt.getTime() - POSTING_CAP_WINDOW_MS);
-    const to = new Date(publishAt.getTime() + POSTING_CAP_WINDOW_MS);
-    const near = await em.find(
-      Upload,
-      {
-        connectionId: { $in: sameCreator.map((c) => c.id) },
-        mode: 'direct',
-        status: { $nin: ['failed', 'cancelled'] },
-        $or: [{ publishAt: { $gte: from, $lt: to } }, { publishAt: null, createdAt: { $gte: from, $lt: to } }],
-        ...(request.uploadId ? { id: { $ne: request.uploadId } } : {}),
-      },
-      { fields: ['publishAt', 'createdAt'], disableIdentityMap: true },
+    const connectionIds = await this.tokens.connectionsOfSameAccount(request.connectionId);
+    const near = await this.uploads.directPostTimes(
+      connectionIds,
+      new Date(publishAt.getTime() - POSTING_CAP_WINDOW_MS),
+      new Date(publishAt.getTime() + POSTING_CAP_WINDOW_MS),
+      request.uploadId,
     );
-    const window = busiestWindow(
-      near.map((upload) => upload.publishAt ?? upload.createdAt),
-      publishAt,
-    );
+    const window = busiestWindow(near, publishAt);
     if (window.count > DIRECT_POSTS_PER_DAY) {
       throw new AppError(
         'schedule_cap_exceeded',

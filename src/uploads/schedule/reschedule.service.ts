@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { AuthenticatedTenant } from '../../common/auth/authenticated-tenant';
 import { ConflictError, NotFoundError } from '../../common/errors/app-error';
@@ -7,13 +7,14 @@ import { toUploadResponse } from '../dto/upload.mapping';
 import { UploadResponse } from '../dto/upload.response';
 import { UploadStateService } from '../upload-state.service';
 import { Upload } from '../upload.entity';
+import { UploadRepository } from '../upload.repository';
 import { PublishScheduleService } from './publish-schedule.service';
 
 /** `PATCH /api/tiktok/uploads/{id}`: moves a post that is still `scheduled`; once it has started, 409. */
 @Injectable()
 export class RescheduleService {
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly schedule: PublishScheduleService,
     private readonly state: UploadStateService,
   ) {}
@@ -38,7 +39,7 @@ export class RescheduleService {
   }
 
   private async find(caller: AuthenticatedTenant, id: string): Promise<Upload> {
-    const upload = await this.em.fork().findOne(Upload, { id, tenant: caller.tenantId }, { disableIdentityMap: true });
+    const upload = await this.uploads.findForTenant(caller.tenantId, id);
     if (!upload) throw new NotFoundError('No upload with this id.');
     return upload;
   }

@@ -1,11 +1,14 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Shutdown } from '../../common/lifecycle/shutdown';
 import { PeriodicJob, PeriodicTask } from '../../common/periodic-task';
-import { Connection } from '../../tokens/connection.entity';
+import { ConnectionStatus } from '../../tokens/connection.entity';
+import { TokensService } from '../../tokens/tokens.service';
 import { UploadStateService } from '../upload-state.service';
 import { Upload, UploadErrorInfo } from '../upload.entity';
+import { UploadRepository } from '../upload.repository';
 
 const INTERVAL_MS = 5_000;
 const BATCH = 500;
@@ -21,7 +24,8 @@ const WARNING_CODES = ['reauth_required', 'not_connected'];
 @Injectable()
 export class ScheduledConnectionWatchJob extends PeriodicJob {
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
+    private readonly tokens: TokensService,
     private readonly state: UploadStateService,
     scheduler: SchedulerRegistry,
     shutdown: Shutdown,
@@ -29,17 +33,11 @@ export class ScheduledConnectionWatchJob extends PeriodicJob {
     super(scheduler, shutdown, [new PeriodicTask('scheduled-connection-watch', INTERVAL_MS, () => this.watch())]);
   }
 
+  @CreateRequestContext<ScheduledConnectionWatchJob>((job) => job.uploads)
   async watch(): Promise<void> {
-    const em = this.em.fork();
-    const scheduled = await em.find(
-      Upload,
-      { status: 'scheduled' },
-      { disableIdentityMap: true, limit: BATCH, orderBy: { publishAt: 'asc' } },
-    );
+    const scheduled = await this.uploads.findScheduled(BATCH);
     if (scheduled.length === 0) return;
-    const ids = [...new Set(scheduled.map((upload) => upload.connectionId))];
-    const connections = await em.find(Connection, { id: { $in: ids } }, { fields: ['status'] });
-    const statusOf = new Map(connections.map((c) => [c.id, c.status]));
+    const statusOf = await this.tokens.connectionStatuses([...new Set(scheduled.map((u) => u.connectionId))]);
     for (const upload of scheduled) {
       const warning = warningFor(statusOf.get(upload.connectionId));
       const current = upload.error && WARNING_CODES.includes(upload.error.code) ? upload.error : null;
@@ -49,7 +47,7 @@ export class ScheduledConnectionWatchJob extends PeriodicJob {
   }
 }
 
-function warningFor(status: Connection['status'] | undefined): UploadErrorInfo | null {
+function warningFor(status: ConnectionStatus | undefined): UploadErrorInfo | null {
   if (status === 'active') return null;
   if (status === 'reauth_required') {
     return {
