@@ -1,7 +1,7 @@
 // The upload form: file, inbox or direct, and the checks TikTok wants before anything is sent.
 import { DirectPostFields } from './direct-post-fields.js';
 import { byId, clearMessage, setVisible, showMessage } from './dom.js';
-import { formatBytes } from './messages.js';
+import { describeTimeZone, formatBytes, localDateTimeToIso } from './messages.js';
 
 /** Same key for a retried send of the same form (Idempotency-Key, README "Publishing videos"); works outside secure contexts too. */
 function newIdempotencyKey() {
@@ -23,6 +23,8 @@ export class UploadForm {
     this.submit = byId('submit-upload');
     this.error = byId('upload-error');
     this.direct = new DirectPostFields(api);
+    this.publishAt = byId('publish-at');
+    byId('publish-at-zone').textContent = describeTimeZone();
     this.file.addEventListener('change', () => this.showFile());
     this.preview.addEventListener('loadedmetadata', () => {
       this.durationSec = this.preview.duration;
@@ -72,6 +74,9 @@ export class UploadForm {
   findProblem() {
     if (!this.connected) return { field: byId('connect'), text: 'Connect a TikTok account first.' };
     if (!this.file.files[0]) return { field: this.file, text: 'Choose a video file.' };
+    if (this.publishAt.value && !localDateTimeToIso(this.publishAt.value)) {
+      return { field: this.publishAt, text: 'Choose a date and time to publish at, or leave it empty.' };
+    }
     return this.mode === 'direct' ? this.direct.findProblem(this.durationSec) : undefined;
   }
 
@@ -87,6 +92,7 @@ export class UploadForm {
     form.append('userId', this.userId);
     form.append('mode', this.mode);
     if (this.mode === 'direct') this.direct.appendTo(form);
+    if (this.publishAt.value) form.append('publishAt', localDateTimeToIso(this.publishAt.value));
     // The file goes last so the gateway has read every field before the bytes arrive.
     form.append('video', this.file.files[0]);
     this.idempotencyKey ??= newIdempotencyKey();
