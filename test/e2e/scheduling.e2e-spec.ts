@@ -230,6 +230,25 @@ describe('Scheduled publishing', () => {
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'reauth_required' } });
   });
 
+  it('should warn a scheduled inbox draft whose user disconnected, fail it at publishAt and send TikTok nothing', async () => {
+    await connectUser(server(), apiKey, 'leaver');
+    const accepted = await schedule('leaver', new Date(clock.now().getTime() + 10 * MINUTE).toISOString(), {
+      mode: 'inbox',
+    }).expect(202);
+    const id = accepted.body.id as string;
+    const callsBefore = (await postingCalls()).length;
+    await request(server()).post('/api/tiktok/disconnect').set('X-API-Key', apiKey).send({ userId: 'leaver' });
+    const warned = await waitForUpload(server(), apiKey, id, (u) => u.error !== null, 10_000, 100);
+    expect(warned).toMatchObject({ status: 'scheduled', error: { code: 'not_connected' } });
+    clock.advance(10 * MINUTE);
+    expect(await waitForFinal(server(), apiKey, id)).toMatchObject({
+      status: 'failed',
+      error: { code: 'not_connected' },
+    });
+    expect(await postingCalls()).toHaveLength(callsBefore);
+    expect(updates(id)).not.toContain('queued');
+  });
+
   it("should refuse a creator's 16th Direct Post within 24 hours with schedule_cap_exceeded", async () => {
     await connectUser(server(), apiKey, 'busy', 'short_limit_creator');
     const base = clock.now().getTime() + 60 * MINUTE;

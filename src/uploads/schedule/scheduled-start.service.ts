@@ -23,20 +23,26 @@ export class ScheduledStartService {
 
   /** The upload, now `queued`; undefined when it did not start (failed, postponed, or changed meanwhile). */
   async start(upload: Upload, now: Date): Promise<Upload | undefined> {
-    if (upload.mode === 'direct') {
-      const creator = await this.creatorInfo(upload, now);
-      if (!creator) return undefined;
-      const refusal = creatorRefusal(upload, creator);
-      if (refusal) {
-        await this.state.fail(upload, refusal.code, refusal.message);
-        return undefined;
-      }
+    const creator = await this.checkConnection(upload, now);
+    if (creator === false) return undefined;
+    const refusal = creator && creatorRefusal(upload, creator);
+    if (refusal) {
+      await this.state.fail(upload, refusal.code, refusal.message);
+      return undefined;
     }
     return this.state.change(upload, { status: 'queued', nextActionAt: now, attempts: 0, error: null });
   }
 
-  private async creatorInfo(upload: Upload, now: Date): Promise<TikTokCreatorInfo | undefined> {
+  /**
+   * A Direct Post's creator_info of right now; for an inbox draft only whether the connection is usable (nothing
+   * to ask TikTok before the init). False when the post does not start now: failed or postponed.
+   */
+  private async checkConnection(upload: Upload, now: Date): Promise<TikTokCreatorInfo | undefined | false> {
     try {
+      if (upload.mode === 'inbox') {
+        await this.tokens.activeConnectionOf(upload.tenant.id, upload.userId);
+        return undefined;
+      }
       return await this.tokens.withAccessToken(upload.tenant.id, upload.userId, (token) =>
         this.tiktok.queryCreatorInfo(token),
       );
@@ -55,7 +61,7 @@ export class ScheduledStartService {
           nextActionAt: new Date(now.getTime() + backoffMs(upload.attempts)),
         });
       }
-      return undefined;
+      return false;
     }
   }
 }
