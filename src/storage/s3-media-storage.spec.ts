@@ -101,6 +101,37 @@ describe(S3MediaStorage.name, () => {
     }
   });
 
+  it('should fail with the error of a part the bucket refuses, and abort the multipart upload', async () => {
+    const refusing = new S3Client({
+      region: server.region,
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      credentials: S3RVER_CREDENTIALS,
+    });
+    refusing.middlewareStack.add(
+      (next, context) => (args) =>
+        context.commandName === UploadPartCommand.name && (args.input as { PartNumber: number }).PartNumber === 2
+          ? Promise.reject(new Error('part 2 refused'))
+          : next(args),
+      { step: 'initialize' },
+    );
+    const body = randomBytes(20 * 1024 * 1024);
+    try {
+      const write = new S3MediaStorage(refusing, { bucket: server.bucket }).write(
+        'refused.video',
+        Readable.from([body]),
+        {
+          maxBytes: body.length,
+        },
+      );
+      await expect(write).rejects.toThrow('part 2 refused');
+      await expect(pendingUploads()).resolves.not.toContain('media/refused.video');
+      await expect(storage.exists('refused.video')).resolves.toBe(false);
+    } finally {
+      refusing.destroy();
+    }
+  });
+
   it('should fail its ping when the bucket does not exist', async () => {
     const elsewhere = new S3MediaStorage(client, { bucket: 'no-such-bucket' });
     await expect(elsewhere.ping()).rejects.toThrow();
