@@ -12,7 +12,10 @@ import { uploadWithCurl } from './support/curl-upload';
 const GIB = 1024 ** 3;
 const SIZES = [100_000_000, GIB];
 const RSS_LIMIT_KB = 150 * 1024;
-/** Flat memory: the 1 GiB upload may peak at most this much above the 100 MB one (sampling noise is ~±5 MiB). */
+/**
+ * Flat memory: the 1 GiB upload may peak at most this much above the 100 MB one. One size's peak varied by up to
+ * ±10 MiB between runs on a shared 2-CPU machine, so one failing run is a hint, and repeated ones are the verdict.
+ */
 const FLAT_LIMIT_KB = 10 * 1024;
 const MEMORY_SAMPLER = join(__dirname, 'support', 'memory-sampler.cjs');
 
