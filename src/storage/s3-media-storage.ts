@@ -9,6 +9,7 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,6 @@ import { LazyReadable } from './lazy-readable';
 import { assertMediaKey, isMediaKey } from './media-key';
 import { MediaStorage, RandomAccessSource, StoredMedia, WriteOptions } from './media-storage';
 import { MediaMissingError } from './media-storage.errors';
-import { uploadInParts } from './s3-part-upload';
 import { S3Source } from './s3-source';
 
 export interface S3StorageOptions {
@@ -28,14 +28,17 @@ export interface S3StorageOptions {
   /** Every object lives under this prefix, so a shared bucket's other objects are never listed or swept. */
   keyPrefix?: string;
   /**
-   * Multipart part size, S3's minimum (5 MiB) by default; a write holds two parts' Buffers, one filling while the other
-   * is sent. A limit that needs more than S3's 10,000 parts gets parts just large enough.
+   * Multipart part size (S3's minimum, 5 MiB, by default): each part is one Buffer, and a write holds about
+   * (queueSize + 1) of them. A limit that needs more than S3's 10,000 parts gets parts just large enough.
    */
   partBytes?: number;
+  /** Parts in flight at once per write; one keeps the intake's memory at two parts, whatever the video's size. */
+  queueSize?: number;
 }
 
 const DEFAULT_KEY_PREFIX = 'media/';
 export const DEFAULT_PART_BYTES = 5 * 1024 * 1024;
+const DEFAULT_QUEUE_SIZE = 1;
 const MAX_PARTS = 10_000;
 
 /** The smallest part size, from `partBytes` up, with which an object of `maxBytes` takes at most 10,000 parts. */
@@ -49,6 +52,7 @@ export class S3MediaStorage extends MediaStorage {
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly partBytes: number;
+  private readonly queueSize: number;
 
   constructor(
     private readonly client: S3Client,
@@ -58,6 +62,7 @@ export class S3MediaStorage extends MediaStorage {
     this.bucket = options.bucket;
     this.prefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     this.partBytes = options.partBytes ?? DEFAULT_PART_BYTES;
+    this.queueSize = options.queueSize ?? DEFAULT_QUEUE_SIZE;
   }
 
   async write(key: string, source: Readable, { maxBytes, signal }: WriteOptions): Promise<{ sizeBytes: number }> {
@@ -70,16 +75,15 @@ export class S3MediaStorage extends MediaStorage {
     // A failing source fails the meter, and so the upload, with the source's own error.
     const piping = pipeline(source, meter).catch(() => undefined);
     try {
-      await uploadInParts(
-        {
-          client: this.client,
-          bucket: this.bucket,
-          key: objectKey,
-          contentType: 'application/octet-stream',
-          partBytes: partSizeFor(maxBytes, this.partBytes),
-        },
-        meter,
-      );
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.bucket, Key: objectKey, Body: meter, ContentType: 'application/octet-stream' },
+        partSize: partSizeFor(maxBytes, this.partBytes),
+        queueSize: this.queueSize,
+        // lib-storage then sends AbortMultipartUpload before done() rejects, so no parts are left behind.
+        leavePartsOnError: false,
+      });
+      await upload.done();
       signal?.throwIfAborted();
     } catch (error) {
       meter.destroy();
