@@ -83,6 +83,12 @@ export class UploadStateService {
     return row;
   }
 
+  /** A new scheduled post, inside the transaction that inserts it: the tenant hears of it now (upload.updated). */
+  async announceScheduled(em: EntityManager, upload: Upload): Promise<void> {
+    const data = toUploadResponse(upload);
+    await this.outbox.enqueue(em, { tenantId: upload.tenant.id, type: 'upload.updated', data, orderingKey: upload.id });
+  }
+
   /** Ends the upload failed with a code and a message a person can act on. */
   async fail(upload: Upload, code: string, message: string, info?: UploadErrorInfo): Promise<void> {
     this.logger.warn({ uploadId: upload.id, code }, 'Upload failed');

@@ -13,8 +13,8 @@ import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
 import { TokensService } from '../../tokens/tokens.service';
 import { planChunks } from '../delivery/chunk-plan';
 import { checkDirectPost, checkDirectPostFields } from '../direct-post-rules';
-import { OutboxService } from '../../notifications/outbox.service';
 import { PublishScheduleService } from '../schedule/publish-schedule.service';
+import { UploadStateService } from '../upload-state.service';
 import { CreateUploadDto } from '../dto/create-upload.dto';
 import { UploadResponse } from '../dto/upload.response';
 import { validIdempotencyKey } from './idempotency-key';
@@ -40,9 +40,9 @@ interface Prepared {
 const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as const;
 
 /**
- * `POST /api/tiktok/upload`: everything a request must pass before it becomes a queued upload — fields, the
- * user's connection and scope, the per-user limit, the idempotency key, the file's own bytes, and for direct posts
- * the creator's current limits. Nothing reaches TikTok's posting API from here, and nothing is left behind on refusal.
+ * `POST /api/tiktok/upload`: everything a request must pass before it becomes a queued (or scheduled) upload — fields,
+ * the user's connection and scope, the per-user limit, the idempotency key, the file's own bytes, and for direct posts
+ * the creator's current limits (for a scheduled one, when it starts). Nothing reaches TikTok's posting API from here, and nothing is left behind on refusal.
  */
 @Injectable()
 export class UploadIntakeService {
@@ -58,7 +58,7 @@ export class UploadIntakeService {
     private readonly activeSpool: ActiveSpoolFiles,
     private readonly storage: MediaStorage,
     private readonly schedule: PublishScheduleService,
-    private readonly outbox: OutboxService,
+    private readonly state: UploadStateService,
   ) {}
 
   /**
@@ -263,16 +263,7 @@ export class UploadIntakeService {
       await em.transactional(async (tx) => {
         tx.persist(upload);
         await tx.flush();
-        if (upload.status === 'scheduled') {
-          // The post is waiting: the tenant hears of it now, and again when it is moved, starts or ends.
-          const data = toUploadResponse(upload);
-          await this.outbox.enqueue(tx, {
-            tenantId: caller.tenantId,
-            type: 'upload.updated',
-            data,
-            orderingKey: upload.id,
-          });
-        }
+        if (upload.status === 'scheduled') await this.state.announceScheduled(tx, upload);
       });
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
