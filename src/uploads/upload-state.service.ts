@@ -10,6 +10,7 @@ import { TikTokPublishEvent } from './upload-events';
 import { FINAL_STATUSES, Upload, UploadErrorInfo, UploadStatus } from './upload.entity';
 import { uploadsFinishedTotal } from './uploads.metrics';
 import { toUploadResponse } from './dto/upload.mapping';
+import { readBackStart } from './readback/read-back-schedule';
 
 /** How far along the state machine a status is; nothing ever moves to a lower rank (webhooks and polls race). */
 const RANK: Record<UploadStatus, number> = {
@@ -37,6 +38,9 @@ export type UploadChanges = Partial<
     | 'error'
     | 'attempts'
     | 'nextActionAt'
+    | 'shareUrl'
+    | 'readBackAt'
+    | 'readBackTries'
   >
 >;
 
@@ -70,7 +74,7 @@ export class UploadStateService {
       const updated = await em.nativeUpdate(
         Upload,
         { id: upload.id, status: from, updatedAt: upload.updatedAt },
-        { ...changes, updatedAt: new Date() },
+        { ...changes, ...readBackStart(upload, changes), updatedAt: new Date() },
       );
       if (updated !== 1) return undefined;
       const changed = await em.findOneOrFail(Upload, { id: upload.id }, { disableIdentityMap: true });
@@ -90,7 +94,10 @@ export class UploadStateService {
   /** upload.updated on every status (or post id) change; upload.completed / upload.failed on the first final state. */
   private async notify(em: EntityManager, before: Upload, after: Upload): Promise<void> {
     const types: NotificationType[] = [];
-    if (before.status !== after.status || before.postIds.length !== after.postIds.length) types.push('upload.updated');
+    const shareUrlFound = (before.shareUrl ?? null) !== (after.shareUrl ?? null);
+    if (before.status !== after.status || before.postIds.length !== after.postIds.length || shareUrlFound) {
+      types.push('upload.updated');
+    }
     if (before.status !== after.status && !isFinal(before.status)) {
       if (after.status === 'failed') types.push('upload.failed');
       if (after.status === 'inbox_delivered' || after.status === 'published') types.push('upload.completed');
