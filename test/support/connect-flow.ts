@@ -21,13 +21,21 @@ export function gatewayPath(url: string): string {
 export async function openConnectLink(
   server: App,
   linkUrl: string,
-  options: { account?: string; decision?: SandboxDecision; cookieOverride?: string; callbackServer?: App } = {},
+  options: {
+    account?: string;
+    decision?: SandboxDecision;
+    /** Scopes the user unticks on the consent page (the sandbox's `sandbox_deny_scopes`). */
+    denyScopes?: string[];
+    cookieOverride?: string;
+    callbackServer?: App;
+  } = {},
 ): Promise<ConnectJourney> {
   const start = await request(server).get(gatewayPath(linkUrl)).expect(302);
   const cookie = (start.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
   const authorize = new URL(start.headers.location as string);
   authorize.searchParams.set('sandbox_account', options.account ?? 'creator');
   authorize.searchParams.set('sandbox_decision', options.decision ?? 'approve');
+  if (options.denyScopes) authorize.searchParams.set('sandbox_deny_scopes', options.denyScopes.join(','));
   const consent = await fetch(authorize, { redirect: 'manual' });
   if (consent.status !== 302) throw new Error(`Sandbox consent answered ${consent.status}: ${await consent.text()}`);
   const back = new URL(consent.headers.get('location') as string);

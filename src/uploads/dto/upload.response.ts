@@ -57,7 +57,8 @@ export class UploadResponse {
   @ApiProperty({
     nullable: true,
     type: String,
-    description: "The post's TikTok address, read back once published when the user granted video.list; null until found",
+    description:
+      "The post's TikTok address, read back once published when the user granted video.list; null until found",
   })
   shareUrl: string | null;
   @ApiProperty({ nullable: true, type: UploadError })

@@ -31,11 +31,13 @@ export class ShareUrlClaimsService {
   }
 
   async runDue(now: Date, stopRequested: StopRequested): Promise<void> {
-    const due = await this.em.fork().find(
-      Upload,
-      { status: 'published', readBackAt: { $lte: now }, ...leaseFree(now) },
-      { orderBy: { readBackAt: 'asc' }, limit: BATCH_SIZE, fields: ['id'], disableIdentityMap: true },
-    );
+    const due = await this.em
+      .fork()
+      .find(
+        Upload,
+        { status: 'published', readBackAt: { $lte: now }, ...leaseFree(now) },
+        { orderBy: { readBackAt: 'asc' }, limit: BATCH_SIZE, fields: ['id'], disableIdentityMap: true },
+      );
     await runPool(due, CONCURRENCY, stopRequested, async ({ id }) => {
       const em = this.em.fork();
       const taken = await em.nativeUpdate(

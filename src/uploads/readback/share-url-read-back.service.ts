@@ -112,8 +112,6 @@ export class ShareUrlReadBackService {
         { fields: ['shareUrl'], disableIdentityMap: true },
       );
     const taken = new Set(claimed.map((upload) => upload.shareUrl));
-    return candidates
-      .filter((video) => !taken.has(video.shareUrl))
-      .sort((a, b) => a.createTime - b.createTime)[0];
+    return candidates.filter((video) => !taken.has(video.shareUrl)).sort((a, b) => a.createTime - b.createTime)[0];
   }
 }

@@ -27,7 +27,10 @@ export class VideosController {
   @ApiRateLimitedResponse("TikTok's 600 reads a minute for this user are spent, or too many requests for this API key")
   @ApiErrorResponse(502, ['tiktok_error'], "TikTok refused; details carry TikTok's code and log_id")
   @ApiErrorResponse(503, ['tiktok_unavailable'], 'TikTok could not be reached')
-  listVideos(@CurrentTenant() caller: AuthenticatedTenant, @Query() query: ListVideosQuery): Promise<VideoListResponse> {
+  listVideos(
+    @CurrentTenant() caller: AuthenticatedTenant,
+    @Query() query: ListVideosQuery,
+  ): Promise<VideoListResponse> {
     return this.videos.listVideos(caller, query);
   }
 }

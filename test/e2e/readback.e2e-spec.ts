@@ -1,0 +1,154 @@
+import { EntityManager } from '@mikro-orm/core';
+import { join } from 'node:path';
+import request from 'supertest';
+import { SANDBOX_ACCOUNTS } from '../../src/tiktok-sandbox/sandbox-control';
+import { Upload } from '../../src/uploads/upload.entity';
+import { connectUser, openConnectLink } from '../support/connect-flow';
+import { createTenant, startTestApp, TestApp } from '../support/test-app';
+import { FIXTURES, postVideo, waitForFinal, waitForUpload, type UploadBody } from '../support/uploads';
+
+const SCOPES = 'user.info.basic,video.upload,video.publish,video.list';
+const VIRAL_VIEWS = '9007199254740993';
+const VIDEO_CALLS = ['/v2/video/list/', '/v2/video/query/'];
+
+interface VideoItem {
+  id: string;
+  title: string;
+  shareUrl: string;
+  createdAt: string;
+}
+
+describe('Reading posts back from TikTok', () => {
+  let t: TestApp;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { TIKTOK_SCOPES: SCOPES } });
+    ({ apiKey } = await createTenant(t.app));
+    await connectUser(server(), apiKey, 'casey', 'creator');
+    await connectUser(server(), apiKey, 'vic', 'viral_creator');
+    await connectWithout('nolist', 'video.list');
+  });
+  afterAll(() => t.close());
+
+  const server = () => t.app.getHttpServer();
+
+  async function connectWithout(userId: string, scope: string): Promise<void> {
+    const link = await request(server())
+      .post('/api/auth/tiktok/connect-links')
+      .set('X-API-Key', apiKey)
+      .send({ userId });
+    const { callback } = await openConnectLink(server(), (link.body as { url: string }).url, { denyScopes: [scope] });
+    expect(callback.status).toBe(200);
+  }
+
+  const postPublic = async (userId: string, title: string): Promise<string> => {
+    const accepted = await postVideo(server(), apiKey, join(FIXTURES, 'h264.mp4'), {
+      userId,
+      mode: 'direct',
+      title,
+      privacyLevel: 'PUBLIC_TO_EVERYONE',
+    }).expect(202);
+    return accepted.body.id as string;
+  };
+  const withShareUrl = (id: string) =>
+    waitForUpload(server(), apiKey, id, (upload) => typeof upload.shareUrl === 'string');
+  const videoCalls = async () => (await t.control.requests()).filter((r) => VIDEO_CALLS.includes(r.path));
+  const listVideos = (query: Record<string, string | number>) =>
+    request(server()).get('/api/tiktok/videos').query(query).set('X-API-Key', apiKey);
+
+  it('should store the share URL of a published public video, found by its post id with video/query', async () => {
+    const id = await postPublic('casey', 'Read me back #one');
+    const done = await withShareUrl(id);
+    const [postId] = done.postIds as string[];
+    expect(done).toMatchObject({ status: 'published', shareUrl: `https://www.tiktok.com/@creator/video/${postId}` });
+    expect((await videoCalls()).map((r) => r.path)).toEqual(['/v2/video/query/']);
+    const listed = await request(server()).get('/api/tiktok/uploads?userId=casey').set('X-API-Key', apiKey).expect(200);
+    expect((listed.body.items as UploadBody[]).find((u) => u.id === id)?.shareUrl).toBe(done.shareUrl);
+    expect(await t.control.violations()).toEqual([]);
+  });
+
+  it('should find a post TikTok gave no post id for with video/list, by create time and caption', async () => {
+    const before = (await videoCalls()).length;
+    const id = await postPublic('vic', 'Made for the feed #two');
+    const done = await withShareUrl(id);
+    const [made] = (await t.control.posts()).filter((p) => p.title === 'Made for the feed #two');
+    expect(done).toMatchObject({
+      status: 'published',
+      postIds: [made.id],
+      shareUrl: `https://www.tiktok.com/@viral.creator/video/${made.id}`,
+    });
+    expect((await videoCalls()).slice(before).map((r) => r.path)).toEqual(['/v2/video/list/']);
+    expect(await t.control.violations()).toEqual([]);
+  });
+
+  it('should page through the public posts newest first, with the view count above 2^53 exact', async () => {
+    const expected = (await t.control.posts()).filter(
+      (p) => p.openId === SANDBOX_ACCOUNTS.viral_creator.openId && p.privacyLevel === 'PUBLIC_TO_EVERYONE',
+    );
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+    const seen: VideoItem[] = [];
+    let cursor: string | undefined;
+    let raw = '';
+    for (let page = 0; page < expected.length; page++) {
+      const response = await listVideos({ userId: 'vic', limit: 1, ...(cursor ? { cursor } : {}) }).expect(200);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      raw += response.text;
+      const body = response.body as { items: VideoItem[]; nextCursor: string | null; hasMore: boolean };
+      expect(body.items).toHaveLength(1);
+      seen.push(...body.items);
+      const last = page === expected.length - 1;
+      expect(body).toMatchObject({ hasMore: !last, nextCursor: last ? null : expect.stringMatching(/^\d+$/) });
+      cursor = body.nextCursor ?? undefined;
+    }
+    expect(seen.map((v) => v.id)).toEqual(expected.map((p) => p.id));
+    expect(seen[seen.length - 1]).toMatchObject({
+      id: '7300000000000000001',
+      title: 'The one that went viral',
+      shareUrl: 'https://www.tiktok.com/@viral.creator/video/7300000000000000001',
+      createdAt: '2026-10-01T12:00:00.000Z',
+    });
+    expect(raw).toContain(`"viewCount":${VIRAL_VIEWS}`);
+    expect(raw).toContain('"id":"7300000000000000001"');
+    const all = await listVideos({ userId: 'vic' }).expect(200);
+    expect(all.body).toMatchObject({ hasMore: false, nextCursor: null });
+  });
+
+  it.each([
+    ['limit 0', { limit: 0 }],
+    ['limit 21', { limit: 21 }],
+    ['a cursor that is not one', { cursor: 'abc' }],
+  ])('should refuse %s with 400 before TikTok', async (_name, query) => {
+    const before = (await videoCalls()).length;
+    const refused = await listVideos({ userId: 'vic', ...query }).expect(400);
+    expect(refused.body.error.code).toBe('validation_failed');
+    expect((await videoCalls()).length).toBe(before);
+  });
+
+  it('should answer 409 scope_missing without video.list, and not_connected for an unknown user', async () => {
+    const status = await request(server()).get('/api/tiktok/status?userId=nolist').set('X-API-Key', apiKey).expect(200);
+    expect(status.body.scopes).not.toContain('video.list');
+    const before = (await videoCalls()).length;
+    const refused = await listVideos({ userId: 'nolist' }).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'scope_missing', details: { scope: 'video.list' } });
+    expect(refused.body.error.message).toContain('video.list');
+    expect((await listVideos({ userId: 'nobody' }).expect(409)).body.error.code).toBe('not_connected');
+    expect((await videoCalls()).length).toBe(before);
+  });
+
+  it('should not read back the post of a user without video.list', async () => {
+    const before = (await videoCalls()).length;
+    const without = await postPublic('nolist', 'Nobody reads me #three');
+    const published = await waitForFinal(server(), apiKey, without);
+    expect(published.status).toBe('published');
+    // Published later, so the read-back job reaches it after the one above.
+    const witness = await withShareUrl(await postPublic('casey', 'Read me back #four'));
+    expect(witness.shareUrl).toEqual(expect.stringContaining('/video/'));
+    const after = await request(server()).get(`/api/tiktok/uploads/${without}`).set('X-API-Key', apiKey).expect(200);
+    expect(after.body).toHaveProperty('shareUrl', null);
+    // The read-back of that upload has ended, without a single try.
+    const row = await t.app.get(EntityManager).fork().findOneOrFail(Upload, { id: without });
+    expect(row).toMatchObject({ readBackAt: null, readBackTries: 0 });
+    expect((await videoCalls()).slice(before).map((r) => r.path)).toEqual(['/v2/video/query/']);
+  });
+});
