@@ -25,7 +25,7 @@ export class VideoResponse {
     type: 'integer',
     format: 'int64',
     description: 'An exact integer, which may exceed 2^53: parse it with an int64-safe JSON parser',
-    example: 9007199254740993,
+    example: 12_000_000_000,
   })
   viewCount: bigint | null;
   @ApiProperty({ nullable: true, type: 'integer' })
