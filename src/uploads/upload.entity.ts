@@ -126,8 +126,12 @@ export class Upload {
   @Property({ type: 'json' })
   postIds: string[] & Opt = [];
 
-  /** The post's address on TikTok, read back with video/query or video/list once published (docs/design.md). */
+  /**
+   * The post's address on TikTok, read back with video/query or video/list once published (docs/design.md). Unique:
+   * a post belongs to one upload, even when two uploads with the same caption look for theirs at once.
+   */
   @Property({ type: 'text', nullable: true })
+  @Unique()
   shareUrl?: string | null;
 
   /** When the next try to find the published post is due; null when none is pending. */

@@ -82,6 +82,15 @@ describe('Reading posts back from TikTok', () => {
     expect(await t.control.violations()).toEqual([]);
   });
 
+  it('should give two uploads with the same caption a post each', async () => {
+    const ids = await Promise.all([postPublic('vic', 'Twice the same #dup'), postPublic('vic', 'Twice the same #dup')]);
+    const done = await Promise.all(ids.map(withShareUrl));
+    const made = (await t.control.posts()).filter((p) => p.title === 'Twice the same #dup').map((p) => p.id);
+    expect(made).toHaveLength(2);
+    expect(done.map((u) => (u.postIds as string[])[0]).sort()).toEqual([...made].sort());
+    expect(new Set(done.map((u) => u.shareUrl)).size).toBe(2);
+  });
+
   it('should page through the public posts newest first, with the view count above 2^53 exact', async () => {
     const expected = (await t.control.posts()).filter(
       (p) => p.openId === SANDBOX_ACCOUNTS.viral_creator.openId && p.privacyLevel === 'PUBLIC_TO_EVERYONE',

@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/core';
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
@@ -58,16 +58,23 @@ export class ShareUrlReadBackService {
       }
       this.logger.warn({ err: error, uploadId: upload.id }, 'Could not read the post back from TikTok; trying later');
     }
-    if (post?.shareUrl) {
-      const postIds = upload.postIds.includes(post.id) ? upload.postIds : [...upload.postIds, post.id];
-      await this.state.change(upload, { shareUrl: post.shareUrl, postIds, readBackAt: null });
-      return;
-    }
+    if (post?.shareUrl) return this.keep(upload, post);
     const delay = READ_BACK_DELAYS_MS[upload.readBackTries];
     await this.state.change(upload, {
       readBackTries: upload.readBackTries + 1,
       readBackAt: delay === undefined ? null : new Date(now.getTime() + delay),
     });
+  }
+
+  private async keep(upload: Upload, post: TikTokVideo): Promise<void> {
+    const postIds = upload.postIds.includes(post.id) ? upload.postIds : [...upload.postIds, post.id];
+    try {
+      await this.state.change(upload, { shareUrl: post.shareUrl, postIds, readBackAt: null });
+    } catch (error) {
+      // Another upload with the same caption took this post a moment ago (shareUrl is unique). The row is unchanged and
+      // still due, so the next pass tries again, without that post.
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    }
   }
 
   /** Undefined when the user has no usable connection any more: there is nothing to read with. */
