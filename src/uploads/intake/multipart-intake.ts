@@ -12,21 +12,33 @@ export interface SpooledFile {
   sizeBytes: number;
 }
 
-export interface MultipartUpload {
-  fields: Record<string, string>;
-  file?: SpooledFile;
+/**
+ * The file part of a multipart upload, not read yet: the service decides after its checks whether to store it or
+ * drop it. Each way waits for the end of the form, so a broken rest of the body still refuses the request.
+ */
+export interface PendingVideo {
+  /** Streams the file into media storage under `key`; on any failure nothing is left there. */
+  store(key: string): Promise<SpooledFile>;
+  /** Reads the file and the rest of the form and keeps nothing (an idempotent replay). */
+  discard(): Promise<void>;
+  /** Stops reading the form because the request was refused; a no-op once the form is over. */
+  abandon(reason: unknown): Promise<void>;
 }
 
-export interface IntakeOptions {
-  /** Where the video goes, under a fresh key; nothing is left there when the intake fails. */
+export interface MultipartForm {
+  /** The text fields that came before the file. */
+  fields: Record<string, string>;
+  video: PendingVideo;
+}
+
+export interface MultipartOptions {
+  /** Where `PendingVideo.store` writes; nothing is left there when the intake fails. */
   storage: MediaStorage;
-  key: string;
   maxBytes: number;
-  /**
-   * Called once the form fields before the file are read, before a byte of the video is stored. Return false to
-   * discard the file (an idempotent replay); throw to refuse the request.
-   */
-  beforeFile: (fields: Record<string, string>) => Promise<boolean>;
+}
+
+interface SpoolOptions extends MultipartOptions {
+  key: string;
 }
 
 const FILE_FIELD = 'video';
@@ -36,8 +48,9 @@ const SPOOL_BUFFER_BYTES = 1024 * 1024;
 const ONE_FILE = `Send exactly one file, in the field "${FILE_FIELD}".`;
 
 /**
- * Streams a multipart upload into media storage (a private spool file or an S3 object); memory stays flat whatever
- * the size. Crossing `maxBytes` stops at once with 413.
+ * Reads a multipart upload up to its file part and settles with the fields before it and the file, still unread;
+ * stored later, the file streams into media storage (a private spool file or an S3 object) and memory stays flat
+ * whatever the size. Crossing `maxBytes` stops at once with 413. A form that ends without the file is refused.
  *
  * Every stream the request owns (the request, the parser, the file part, the meter and the file) has an error
  * listener from the moment it exists, and every way out — refusal, a broken or cut body, the client going away,
@@ -45,8 +58,8 @@ const ONE_FILE = `Send exactly one file, in the field "${FILE_FIELD}".`;
  * the file part, aborts a write in progress (which removes what was written: the partial file, or the multipart
  * upload in the bucket), removes the object in case it was complete, and only then settles.
  */
-export function receiveMultipart(req: Request, options: IntakeOptions): Promise<MultipartUpload> {
-  return new Promise((resolve, reject) => {
+export function readMultipartForm(req: Request, options: MultipartOptions): Promise<MultipartForm> {
+  return new Promise((resolveForm, rejectForm) => {
     let parser: busboy.Busboy;
     try {
       parser = busboy({
@@ -57,13 +70,23 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
         limits: { files: 1, fileSize: options.maxBytes + 1, fields: 30, fieldSize: 16_384, parts: 40 },
       });
     } catch {
-      return reject(new ValidationFailedError('Send the video as multipart/form-data with a boundary.'));
+      return rejectForm(new ValidationFailedError('Send the video as multipart/form-data with a boundary.'));
     }
     const fields: Record<string, string> = {};
     let fileStream: Readable | undefined;
-    let spooling: Promise<SpooledFile | undefined> | undefined;
+    let storedKey: string | undefined;
+    let spooling: Promise<SpooledFile> | undefined;
     let settled = false;
     const writing = new AbortController();
+    // Settles when the whole form is read (resolves) or `fail` has cleaned up (rejects); the pending video waits on it.
+    let endForm!: () => void;
+    let refuseForm!: (error: unknown) => void;
+    const formEnded = new Promise<void>((resolve, reject) => {
+      endForm = resolve;
+      refuseForm = reject;
+    });
+    // Heard here so a refusal nobody waits for (the service gave up on the file) is never an unhandled rejection.
+    formEnded.catch(() => undefined);
 
     const fail = (error: unknown) => {
       if (settled) return;
@@ -77,12 +100,35 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
       req.resume();
       const removed = Promise.resolve(spooling)
         .catch(() => undefined)
-        .then(() => options.storage.delete(options.key));
-      void removed.then(
-        () => reject(error),
-        () => reject(error),
-      );
+        .then(() => (storedKey === undefined ? undefined : options.storage.delete(storedKey)));
+      const refuse = () => {
+        rejectForm(error);
+        refuseForm(error);
+      };
+      void removed.then(refuse, refuse);
     };
+
+    const pendingVideo = (stream: Readable): PendingVideo => ({
+      store: async (key) => {
+        // Begun after a failure, a write would leave a file nobody removes: that failure is the answer instead.
+        if (settled) await formEnded;
+        storedKey = key;
+        const stored = spool(stream, { ...options, key }, writing.signal);
+        spooling = stored;
+        stored.catch(fail);
+        // Rejects only once `fail` has cleaned up, with the first failure (the write's own, or the body's).
+        await formEnded;
+        return stored;
+      },
+      discard: () => {
+        if (!settled) stream.resume();
+        return formEnded;
+      },
+      abandon: (reason) => {
+        fail(reason);
+        return formEnded.catch(() => undefined);
+      },
+    });
 
     parser.on('field', (name, value, info) => {
       if (settled) return;
@@ -110,16 +156,12 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
           }),
         );
       }
-      if (settled || spooling) {
+      if (settled || fileStream) {
         stream.resume();
         return fail(new ValidationFailedError(ONE_FILE));
       }
       fileStream = stream;
-      spooling = options.beforeFile({ ...fields }).then((keep) => {
-        if (settled || !keep) return void stream.resume();
-        return spool(stream, options, writing.signal);
-      });
-      spooling.catch(fail);
+      resolveForm({ fields: { ...fields }, video: pendingVideo(stream) });
     });
     parser.on('partsLimit', () => fail(new ValidationFailedError('Too many form parts.')));
     parser.on('fieldsLimit', () => fail(new ValidationFailedError('Too many form fields.')));
@@ -127,10 +169,15 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
     parser.on('error', () => fail(new ValidationFailedError('The multipart body is malformed or ends early.')));
     parser.on('close', () => {
       if (settled) return;
-      Promise.resolve(spooling).then((file) => {
+      if (!fileStream) {
+        return fail(
+          new ValidationFailedError('Send the video file in the multipart field "video", after the other fields.'),
+        );
+      }
+      Promise.resolve(spooling).then(() => {
         if (settled) return;
         settled = true;
-        resolve({ fields, file });
+        endForm();
       }, fail);
     });
     const aborted = () => fail(new ValidationFailedError('The request was aborted before the video arrived.'));
@@ -142,7 +189,7 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
   });
 }
 
-async function spool(stream: Readable, options: IntakeOptions, signal: AbortSignal): Promise<SpooledFile> {
+async function spool(stream: Readable, options: SpoolOptions, signal: AbortSignal): Promise<SpooledFile> {
   const tooLarge = new AppError(
     'payload_too_large',
     `The video is larger than the limit of ${options.maxBytes} bytes.`,
