@@ -6,6 +6,7 @@ import { Upload } from '../../src/uploads/upload.entity';
 import { connectUser, openConnectLink } from '../support/connect-flow';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
 import { FIXTURES, postVideo, waitForFinal, waitForUpload, type UploadBody } from '../support/uploads';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 const SCOPES = 'user.info.basic,video.upload,video.publish,video.list';
 const VIRAL_VIEWS = '9007199254740993';
@@ -21,15 +22,20 @@ interface VideoItem {
 describe('Reading posts back from TikTok', () => {
   let t: TestApp;
   let apiKey: string;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
     t = await startTestApp({ env: { TIKTOK_SCOPES: SCOPES } });
-    ({ apiKey } = await createTenant(t.app));
+    ({ apiKey } = await createTenant(t.app, { webhookUrl: receiver.url }));
     await connectUser(server(), apiKey, 'casey', 'creator');
     await connectUser(server(), apiKey, 'vic', 'viral_creator');
     await connectWithout('nolist', 'video.list');
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await receiver.close();
+  });
 
   const server = () => t.app.getHttpServer();
 
@@ -65,6 +71,10 @@ describe('Reading posts back from TikTok', () => {
     expect((await videoCalls()).map((r) => r.path)).toEqual(['/v2/video/query/']);
     const listed = await request(server()).get('/api/tiktok/uploads?userId=casey').set('X-API-Key', apiKey).expect(200);
     expect((listed.body.items as UploadBody[]).find((u) => u.id === id)?.shareUrl).toBe(done.shareUrl);
+    // The tenant hears of it: upload.updated carries the share URL.
+    await receiver.waitFor((all) =>
+      all.some((r) => r.notification.type === 'upload.updated' && r.notification.data.shareUrl === done.shareUrl),
+    );
     expect(await t.control.violations()).toEqual([]);
   });
 
