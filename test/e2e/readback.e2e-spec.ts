@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
+import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { SANDBOX_ACCOUNTS } from '../../src/tiktok-sandbox/sandbox-control';
@@ -6,7 +7,7 @@ import { Upload } from '../../src/uploads/upload.entity';
 import { connectUser, openConnectLink } from '../support/connect-flow';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
 import { FIXTURES, postVideo, waitForFinal, waitForUpload, type UploadBody } from '../support/uploads';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { eventually, WebhookReceiver } from '../support/webhook-receiver';
 
 const SCOPES = 'user.info.basic,video.upload,video.publish,video.list';
 const VIRAL_VIEWS = '9007199254740993';
@@ -169,5 +170,39 @@ describe('Reading posts back from TikTok', () => {
     const row = await t.app.get(EntityManager).fork().findOneOrFail(Upload, { id: without });
     expect(row).toMatchObject({ readBackAt: null, readBackTries: 0 });
     expect((await videoCalls()).slice(before).map((r) => r.path)).toEqual(['/v2/video/query/']);
+  });
+});
+
+// The sandbox's own webhooks reach a listening gateway: an inbox draft the creator posts in the app is published by
+// webhook, and its post (captioned in the app, not by us) cannot be matched, so the read-back tries again later.
+describe('Reading back a post published by webhook', () => {
+  let t: TestApp;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { TIKTOK_SCOPES: SCOPES } });
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    await t.control.setWebhookUrl(`http://127.0.0.1:${port}/api/tiktok/webhooks`);
+    ({ apiKey } = await createTenant(t.app));
+    await connectUser(t.app.getHttpServer(), apiKey, 'vic', 'viral_creator');
+  });
+  afterAll(() => t.close());
+
+  it('should schedule the next try when no listed post matches', async () => {
+    const server = t.app.getHttpServer();
+    const accepted = await postVideo(server, apiKey, join(FIXTURES, 'h264.mp4'), { userId: 'vic', title: 'Ours' });
+    const delivered = await waitForFinal(server, apiKey, accepted.body.id as string);
+    expect(delivered.status).toBe('inbox_delivered');
+    await t.control.completeInboxPublish(delivered.publishId as string);
+    const row = () => t.app.get(EntityManager).fork().findOneOrFail(Upload, { id: delivered.id });
+    const tried = await eventually(row, (upload) => upload.readBackTries === 1, 20_000);
+    expect(tried).toMatchObject({ status: 'published', shareUrl: null, postIds: [] });
+    const waitMs = tried.readBackAt!.getTime() - Date.now();
+    expect(waitMs).toBeGreaterThan(5_000);
+    expect(waitMs).toBeLessThanOrEqual(15_000);
+    expect((await t.control.requests()).filter((r) => VIDEO_CALLS.includes(r.path)).map((r) => r.path)).toEqual([
+      '/v2/video/list/',
+    ]);
   });
 });
