@@ -91,6 +91,8 @@ describe('Reading posts back from TikTok', () => {
     });
     expect((await videoCalls()).slice(before).map((r) => r.path)).toEqual(['/v2/video/list/']);
     expect(await t.control.violations()).toEqual([]);
+    const metrics = await request(server()).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/tiktok_share_url_read_backs_total\{outcome="found"\} [2-9]/);
   });
 
   it('should give two uploads with the same caption a post each', async () => {

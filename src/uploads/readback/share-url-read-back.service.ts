@@ -8,6 +8,7 @@ import { UploadStateService } from '../upload-state.service';
 import { Upload } from '../upload.entity';
 import { DisplayBudget } from './display-budget';
 import { initSecond, mayBeListed, mayBeThePost } from './post-matching';
+import { shareUrlReadBacksTotal } from './read-back.metrics';
 import { hasVideoListScope } from './video-list-scope';
 
 /**
@@ -41,10 +42,12 @@ export class ShareUrlReadBackService {
   async tryOnce(upload: Upload, now: Date): Promise<void> {
     const connection = await this.connectionOf(upload);
     if (!connection || !hasVideoListScope(connection.scopes) || !mayBeListed(upload)) {
+      shareUrlReadBacksTotal.inc({ outcome: 'skipped' });
       await this.state.change(upload, { readBackAt: null });
       return;
     }
     let post: TikTokVideo | undefined;
+    let outcome: 'not_found' | 'error' = 'not_found';
     try {
       post = await this.tokens.withAccessToken(upload.tenant.id, upload.userId, (token) =>
         this.findPost(token, upload, connection.id),
@@ -52,14 +55,17 @@ export class ShareUrlReadBackService {
     } catch (error) {
       if (error instanceof AppError && error.code === 'rate_limited') {
         // Our own count of TikTok's budget is spent: not a try, just later.
+        shareUrlReadBacksTotal.inc({ outcome: 'postponed' });
         const seconds = Number(error.details?.retryAfterSeconds ?? 5);
         await this.state.change(upload, { readBackAt: new Date(now.getTime() + seconds * 1000) });
         return;
       }
+      outcome = 'error';
       this.logger.warn({ err: error, uploadId: upload.id }, 'Could not read the post back from TikTok; trying later');
     }
     if (post?.shareUrl) return this.keep(upload, post);
     const delay = READ_BACK_DELAYS_MS[upload.readBackTries];
+    shareUrlReadBacksTotal.inc({ outcome: delay === undefined ? 'gave_up' : outcome });
     await this.state.change(upload, {
       readBackTries: upload.readBackTries + 1,
       readBackAt: delay === undefined ? null : new Date(now.getTime() + delay),
@@ -70,6 +76,7 @@ export class ShareUrlReadBackService {
     const postIds = upload.postIds.includes(post.id) ? upload.postIds : [...upload.postIds, post.id];
     try {
       await this.state.change(upload, { shareUrl: post.shareUrl, postIds, readBackAt: null });
+      shareUrlReadBacksTotal.inc({ outcome: 'found' });
     } catch (error) {
       // Another upload with the same caption took this post a moment ago (shareUrl is unique). The row is unchanged and
       // still due, so the next pass tries again, without that post.
