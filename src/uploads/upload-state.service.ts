@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../config/app-config';
@@ -8,6 +9,7 @@ import { NotificationType } from '../notifications/notification.types';
 import { mediaKeyOf } from './intake/spool-files';
 import { TikTokPublishEvent } from './upload-events';
 import { FINAL_STATUSES, Upload, UploadErrorInfo, UploadStatus } from './upload.entity';
+import { UploadRepository } from './upload.repository';
 import { uploadsFinishedTotal } from './uploads.metrics';
 import { toUploadResponse } from './dto/upload.mapping';
 import { readBackStart } from './readback/read-back-schedule';
@@ -55,6 +57,7 @@ export class UploadStateService {
 
   constructor(
     private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly outbox: OutboxService,
     private readonly config: ConfigService<AppConfig, true>,
     private readonly storage: MediaStorage,
@@ -70,14 +73,11 @@ export class UploadStateService {
     if (RANK[to] < RANK[from] || (isFinal(from) && to !== from && from !== 'inbox_delivered')) {
       return undefined;
     }
+    // A fork: the change and its notifications are one unit of work of their own, and the notification rows it
+    // persists must not stay behind in the caller's context.
     const row = await this.em.fork().transactional(async (em) => {
-      const updated = await em.nativeUpdate(
-        Upload,
-        { id: upload.id, status: from, updatedAt: upload.updatedAt },
-        { ...changes, ...readBackStart(upload, changes), updatedAt: new Date() },
-      );
-      if (updated !== 1) return undefined;
-      const changed = await em.findOneOrFail(Upload, { id: upload.id }, { disableIdentityMap: true });
+      if (!(await this.uploads.compareAndSet(upload, { ...changes, ...readBackStart(upload, changes) }))) return undefined;
+      const changed = await this.uploads.findFresh(upload.id);
       await this.notify(em, upload, changed);
       return changed;
     });
@@ -110,7 +110,7 @@ export class UploadStateService {
 
   /** A post.publish.* webhook moves the same state machine as polling (docs/tiktok.md §10.3); a lost race is read and tried again. */
   async applyTikTokPublishEvent(publishId: string, event: TikTokPublishEvent): Promise<void> {
-    const read = () => this.em.fork().findOne(Upload, { publishId }, { disableIdentityMap: true });
+    const read = () => this.uploads.findByPublishId(publishId);
     let upload = await read();
     if (!upload) {
       this.logger.warn({ publishId, event: event.kind }, 'TikTok event for an unknown publish');
@@ -141,7 +141,7 @@ export class UploadStateService {
     if (!upload.spoolPath) return;
     if (upload.mediaHolder && upload.mediaHolder !== this.config.get('instance', { infer: true }).id) return;
     await this.storage.delete(mediaKeyOf(upload.spoolPath));
-    await this.em.fork().nativeUpdate(Upload, { id: upload.id }, { spoolPath: null });
+    await this.uploads.clearSpoolPath(upload.id);
   }
 }
 

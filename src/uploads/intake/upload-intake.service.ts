@@ -1,4 +1,5 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AuthenticatedTenant } from '../../common/auth/authenticated-tenant';
@@ -19,6 +20,7 @@ import { PendingVideo, SpooledFile } from './multipart-intake';
 import { ActiveSpoolFiles, mediaKeyOf, newSpoolKey, spoolPathOf } from './spool-files';
 
 import { Upload, UploadMalwareScan, UploadVideoInfo } from '../upload.entity';
+import { UploadRepository } from '../upload.repository';
 import { UploadDeliveryJob } from '../delivery/upload-delivery.job';
 import { uploadsRejectedTotal } from '../uploads.metrics';
 import { probeStoredVideo } from '../video/video-probe';
@@ -42,6 +44,7 @@ const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as con
 export class UploadIntakeService {
   constructor(
     private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly tokens: TokensService,
     private readonly tiktok: TikTokApiClient,
     private readonly rateLimiter: RateLimiter,
@@ -128,9 +131,7 @@ export class UploadIntakeService {
       this.config.get('rateLimits', { infer: true }).uploadsPerMinute,
     );
     if (key) {
-      const existing = await this.em
-        .fork()
-        .findOne(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      const existing = await this.uploads.findByIdempotencyKey(caller.tenantId, dto.userId, key);
       if (existing) return { dto, connectionId: connection.id, existing: toUploadResponse(existing) };
     }
     return { dto, connectionId: connection.id };
@@ -216,6 +217,7 @@ export class UploadIntakeService {
     key?: string,
   ): Promise<UploadResponse> {
     const { dto } = prepared;
+    // A fork: when the insert loses an idempotency race, the refused entity stays in it, not in the request's context.
     const em = this.em.fork();
     const upload = em.create(Upload, {
       tenant: em.getReference(Tenant, caller.tenantId),
@@ -245,9 +247,11 @@ export class UploadIntakeService {
       if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
       // Two requests with one Idempotency-Key raced: the first one's upload is the answer.
       if (source.spoolPath) await this.storage.delete(mediaKeyOf(source.spoolPath));
-      const existing = await this.em
-        .fork()
-        .findOneOrFail(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      const existing = await this.uploads.findOneOrFail({
+        tenant: caller.tenantId,
+        userId: dto.userId,
+        idempotencyKey: key,
+      });
       return toUploadResponse(existing);
     }
     this.worker.kick();

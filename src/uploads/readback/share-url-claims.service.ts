@@ -1,12 +1,13 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
-import { leaseFree } from '../../common/lease';
 import type { StopRequested } from '../../common/periodic-task';
 import { runPool } from '../../common/run-pool';
 import { AppConfig } from '../../config/app-config';
 import { Upload } from '../upload.entity';
+import { UploadRepository } from '../upload.repository';
 import { ShareUrlReadBackService } from './share-url-read-back.service';
 
 const BATCH_SIZE = 16;
@@ -23,35 +24,28 @@ export class ShareUrlClaimsService {
   private readonly owner: string;
 
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly readBack: ShareUrlReadBackService,
     config: ConfigService<AppConfig, true>,
   ) {
     this.owner = `${config.get('instance', { infer: true }).id}#${randomBytes(6).toString('hex')}`;
   }
 
+  @CreateRequestContext<ShareUrlClaimsService>((service) => service.uploads)
   async runDue(now: Date, stopRequested: StopRequested): Promise<void> {
-    const due = await this.em
-      .fork()
-      .find(
-        Upload,
-        { status: 'published', readBackAt: { $lte: now }, ...leaseFree(now) },
-        { orderBy: { readBackAt: 'asc' }, limit: BATCH_SIZE, fields: ['id'], disableIdentityMap: true },
-      );
-    await runPool(due, CONCURRENCY, stopRequested, async ({ id }) => {
-      const em = this.em.fork();
-      const taken = await em.nativeUpdate(
-        Upload,
-        { id, ...leaseFree(now) },
-        { leaseUntil: new Date(now.getTime() + LEASE_MS), leaseOwner: this.owner },
-      );
-      if (taken !== 1) return;
-      try {
-        const upload = await em.findOneOrFail(Upload, { id }, { disableIdentityMap: true });
-        if (upload.status === 'published' && upload.readBackAt) await this.readBack.tryOnce(upload, now);
-      } finally {
-        await em.nativeUpdate(Upload, { id, leaseOwner: this.owner }, { leaseUntil: null, leaseOwner: null });
-      }
-    });
+    const due = await this.uploads.findDueReadBacks(now, BATCH_SIZE);
+    await runPool(due, CONCURRENCY, stopRequested, ({ id }) => this.runOne(id, now));
+  }
+
+  /** Each try runs in its own context: several run at once, and none may see another's unit of work. */
+  @CreateRequestContext<ShareUrlClaimsService>((service) => service.uploads)
+  private async runOne(id: string, now: Date): Promise<void> {
+    const upload = await this.uploads.claim(id, this.owner, now, LEASE_MS);
+    if (!upload) return;
+    try {
+      if (upload.status === 'published' && upload.readBackAt) await this.readBack.tryOnce(upload, now);
+    } finally {
+      await this.uploads.releaseLease(id, this.owner);
+    }
   }
 }

@@ -1,4 +1,5 @@
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
@@ -6,6 +7,7 @@ import type { TikTokVideo } from '../../tiktok-api/tiktok-video.models';
 import { TokensService } from '../../tokens/tokens.service';
 import { UploadStateService } from '../upload-state.service';
 import { Upload } from '../upload.entity';
+import { UploadRepository } from '../upload.repository';
 import { DisplayBudget } from './display-budget';
 import { initSecond, mayBeListed, mayBeThePost } from './post-matching';
 import { shareUrlReadBacksTotal } from './read-back.metrics';
@@ -36,7 +38,7 @@ export class ShareUrlReadBackService {
     private readonly tokens: TokensService,
     private readonly state: UploadStateService,
     private readonly budget: DisplayBudget,
-    private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
   ) {}
 
   async tryOnce(upload: Upload, now: Date): Promise<void> {
@@ -118,14 +120,7 @@ export class ShareUrlReadBackService {
   /** Two uploads with the same caption: each post goes to one upload, the earliest post to the first asking. */
   private async oldestUnclaimed(candidates: TikTokVideo[]): Promise<TikTokVideo | undefined> {
     if (candidates.length === 0) return undefined;
-    const claimed = await this.em
-      .fork()
-      .find(
-        Upload,
-        { shareUrl: { $in: candidates.map((video) => video.shareUrl!) } },
-        { fields: ['shareUrl'], disableIdentityMap: true },
-      );
-    const taken = new Set(claimed.map((upload) => upload.shareUrl));
-    return candidates.filter((video) => !taken.has(video.shareUrl)).sort((a, b) => a.createTime - b.createTime)[0];
+    const taken = await this.uploads.heldShareUrls(candidates.map((video) => video.shareUrl!));
+    return candidates.filter((video) => !taken.has(video.shareUrl!)).sort((a, b) => a.createTime - b.createTime)[0];
   }
 }
