@@ -58,8 +58,9 @@ describe('Reading posts back from TikTok', () => {
     }).expect(202);
     return accepted.body.id as string;
   };
+  // Ten polls a second: the suite's polling stays well inside the API key's 600 requests a minute.
   const withShareUrl = (id: string) =>
-    waitForUpload(server(), apiKey, id, (upload) => typeof upload.shareUrl === 'string');
+    waitForUpload(server(), apiKey, id, (upload) => typeof upload.shareUrl === 'string', 20_000, 100);
   const videoCalls = async () => (await t.control.requests()).filter((r) => VIDEO_CALLS.includes(r.path));
   const listVideos = (query: Record<string, string | number>) =>
     request(server()).get('/api/tiktok/videos').query(query).set('X-API-Key', apiKey);
