@@ -35,6 +35,8 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   /** Run `npm start` in the repository (its prestart skips the build when dist/ is current) instead of dist/. */
   npmStart?: boolean;
+  /** Node options before the gateway's main (not with npmStart). */
+  nodeArgs?: string[];
 }
 
 /** npm's own script when the bench runs under `npm run bench`. */
@@ -51,6 +53,7 @@ export async function startGatewayProcess({
   sandbox,
   env = {},
   npmStart = false,
+  nodeArgs = [],
 }: GatewayOptions): Promise<GatewayProcess> {
   mkdirSync(join(dir, 'spool'), { recursive: true });
   const url = `http://127.0.0.1:${port}`;
@@ -58,7 +61,7 @@ export async function startGatewayProcess({
   const command = npmStart
     ? [npmCli(), 'start']
     : // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway under a benchmark
-      [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), gatewayMain];
+      [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...nodeArgs, gatewayMain];
   const child = spawnNode(
     command,
     {
