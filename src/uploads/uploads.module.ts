@@ -20,10 +20,16 @@ import { UploadDeliveryJob } from './delivery/upload-delivery.job';
 import { Upload } from './upload.entity';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
+import { DisplayBudget } from './readback/display-budget';
+import { ShareUrlClaimsService } from './readback/share-url-claims.service';
+import { ShareUrlJob } from './readback/share-url.job';
+import { ShareUrlReadBackService } from './readback/share-url-read-back.service';
+import { VideosController } from './readback/videos.controller';
+import { VideosService } from './readback/videos.service';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Upload]), TokensModule, NotificationsModule, RateLimitsModule, InstancesModule],
-  controllers: [UploadsController],
+  controllers: [UploadsController, VideosController],
   providers: [
     UploadIntakeService,
     UploadsService,
@@ -39,6 +45,11 @@ import { UploadsService } from './uploads.service';
     SpoolSweeper,
     SpoolSweepJob,
     MediaHoldersJob,
+    DisplayBudget,
+    VideosService,
+    ShareUrlReadBackService,
+    ShareUrlClaimsService,
+    ShareUrlJob,
   ],
   exports: [UploadStateService],
 })
