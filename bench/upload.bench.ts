@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeLargeVideo } from '../test/support/make-large-video';
-import { connectUser, createTenant, getUpload, postVideoFile } from './support/gateway-http';
-import { callbackUrl, startGatewayProcess } from './support/gateway-process';
-import { flushToDisk, freePort, spawnNode, TS_NODE, waitForLine } from './support/processes';
+import { HttpGateway } from '../test/harness/http-gateway';
+import { BENCH_ADMIN_KEY, callbackUrl, startGatewayProcess } from './support/gateway-process';
+import { flushToDisk, spawnNode, TS_NODE, waitForLine } from './support/processes';
+import { freePort } from '../test/harness/free-port';
 import { BenchResult, log, mib, seconds } from './support/results';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process';
 import { uploadWithCurl } from './support/curl-upload';
@@ -141,12 +142,13 @@ async function uploadThroughGateway(
     nodeArgs: ['--require', MEMORY_SAMPLER],
   });
   try {
-    const apiKey = await createTenant(gateway.url);
-    await connectUser(gateway.url, apiKey, 'bench-user');
+    const { apiKey } = await new HttpGateway(gateway.url).createTenant(BENCH_ADMIN_KEY);
+    const api = new HttpGateway(gateway.url, apiKey);
+    await api.connect('bench-user');
     const idleRssKb = gateway.process.peakRssKb();
     const known = new Set((await sandbox.control.publishes()).map((p) => p.publishId));
     const started = performance.now();
-    const accepted = await postVideoFile(gateway.url, apiKey, 'bench-user', video);
+    const accepted = await api.postVideo(video, { userId: 'bench-user' });
     const intakeMs = performance.now() - started;
     for (let polls = 0; ; polls++) {
       const publish = (await sandbox.control.publishes()).find((p) => !known.has(p.publishId));
@@ -157,7 +159,7 @@ async function uploadThroughGateway(
         return { totalMs, intakeMs, peakRssKb, idleRssKb, putCount: publish.putCount, atPeak };
       }
       if (polls % 100 === 99) {
-        const view = await getUpload(gateway.url, apiKey, accepted.id);
+        const view = await api.upload(accepted.id);
         if (['failed', 'cancelled'].includes(view.status) || performance.now() - started > 300_000) {
           throw new Error(`gateway upload did not complete: ${JSON.stringify(view)}`);
         }

@@ -12,6 +12,7 @@ import { FINAL_STATUSES, Upload, UploadErrorInfo, UploadStatus } from './upload.
 import { UploadRepository } from './upload.repository';
 import { uploadsFinishedTotal } from './uploads.metrics';
 import { toUploadResponse } from './dto/upload.mapping';
+import { readBackStart } from './readback/read-back-schedule';
 
 /** How far along the state machine a status is; nothing ever moves to a lower rank (webhooks and polls race). */
 const RANK: Record<UploadStatus, number> = {
@@ -41,6 +42,9 @@ export type UploadChanges = Partial<
     | 'attempts'
     | 'nextActionAt'
     | 'publishAt'
+    | 'shareUrl'
+    | 'readBackAt'
+    | 'readBackTries'
   >
 >;
 
@@ -74,7 +78,8 @@ export class UploadStateService {
     // A fork: the change and its notifications are one unit of work of their own, and the notification rows it
     // persists must not stay behind in the caller's context.
     const row = await this.em.fork().transactional(async (em) => {
-      if (!(await this.uploads.compareAndSet(upload, changes))) return undefined;
+      if (!(await this.uploads.compareAndSet(upload, { ...changes, ...readBackStart(upload, changes) })))
+        return undefined;
       const changed = await this.uploads.findFresh(upload.id);
       await this.notify(em, upload, changed);
       return changed;
@@ -101,9 +106,11 @@ export class UploadStateService {
    */
   private async notify(em: EntityManager, before: Upload, after: Upload): Promise<void> {
     const types: NotificationType[] = [];
+    const shareUrlFound = (before.shareUrl ?? null) !== (after.shareUrl ?? null);
     if (
       before.status !== after.status ||
       before.postIds.length !== after.postIds.length ||
+      shareUrlFound ||
       before.publishAt?.getTime() !== after.publishAt?.getTime() ||
       (after.status === 'scheduled' && before.error?.code !== after.error?.code)
     ) {

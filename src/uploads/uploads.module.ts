@@ -20,6 +20,12 @@ import { UploadDeliveryJob } from './delivery/upload-delivery.job';
 import { Upload } from './upload.entity';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
+import { DisplayBudget } from './readback/display-budget';
+import { ShareUrlClaimsService } from './readback/share-url-claims.service';
+import { ShareUrlJob } from './readback/share-url.job';
+import { ShareUrlReadBackService } from './readback/share-url-read-back.service';
+import { VideosController } from './readback/videos.controller';
+import { VideosService } from './readback/videos.service';
 import { PublishScheduleService } from './schedule/publish-schedule.service';
 import { RescheduleService } from './schedule/reschedule.service';
 import { ScheduledConnectionWatchJob } from './schedule/scheduled-connection-watch.job';
@@ -27,7 +33,7 @@ import { ScheduledStartService } from './schedule/scheduled-start.service';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Upload]), TokensModule, NotificationsModule, RateLimitsModule, InstancesModule],
-  controllers: [UploadsController],
+  controllers: [UploadsController, VideosController],
   providers: [
     UploadIntakeService,
     UploadsService,
@@ -43,6 +49,11 @@ import { ScheduledStartService } from './schedule/scheduled-start.service';
     SpoolSweeper,
     SpoolSweepJob,
     MediaHoldersJob,
+    DisplayBudget,
+    VideosService,
+    ShareUrlReadBackService,
+    ShareUrlClaimsService,
+    ShareUrlJob,
     PublishScheduleService,
     RescheduleService,
     ScheduledStartService,
