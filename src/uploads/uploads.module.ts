@@ -20,10 +20,12 @@ import { UploadDeliveryJob } from './delivery/upload-delivery.job';
 import { Upload } from './upload.entity';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
+import { PhotoIntakeService } from './photos/photo-intake.service';
+import { PhotosController } from './photos/photos.controller';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Upload]), TokensModule, NotificationsModule, RateLimitsModule, InstancesModule],
-  controllers: [UploadsController],
+  controllers: [UploadsController, PhotosController],
   providers: [
     UploadIntakeService,
     UploadsService,
@@ -39,6 +41,7 @@ import { UploadsService } from './uploads.service';
     SpoolSweeper,
     SpoolSweepJob,
     MediaHoldersJob,
+    PhotoIntakeService,
   ],
   exports: [UploadStateService],
 })

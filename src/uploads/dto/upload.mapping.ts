@@ -8,6 +8,7 @@ export function toUploadResponse(upload: Upload): UploadResponse {
     userId: upload.userId,
     mode: upload.mode,
     source: upload.source,
+    mediaType: upload.mediaType,
     status: upload.status,
     progress: {
       uploadedBytes: upload.uploadedBytes,
@@ -21,6 +22,9 @@ export function toUploadResponse(upload: Upload): UploadResponse {
     postIds: upload.postIds,
     error: upload.error ?? null,
     video: upload.video ?? null,
+    photos: upload.photos
+      ? { count: upload.photos.count, coverIndex: upload.photos.coverIndex, urls: upload.photos.urls ?? null }
+      : null,
     malwareScan: upload.malwareScan ?? null,
     createdAt: upload.createdAt,
     updatedAt: upload.updatedAt,

@@ -15,6 +15,7 @@ import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
 import { TokensService } from '../../tokens/tokens.service';
 import { planChunks } from '../delivery/chunk-plan';
 import { checkDirectPost } from '../direct-post-rules';
+import { checkMediaUrl } from '../media-urls';
 import { CreateUploadDto } from '../dto/create-upload.dto';
 import { UploadResponse } from '../dto/upload.response';
 import { IntakeLimits } from './intake-limits';
@@ -122,6 +123,7 @@ export class UploadIntakeService {
         'Send a video file as multipart/form-data (field "video"), or JSON with videoUrl.',
       );
     }
+    checkMediaUrl('videoUrl', dto.videoUrl, this.config.get('media', { infer: true }).verifiedUrls);
     if (dto.mode === 'direct') await this.checkCreator(caller, dto);
     return this.insert(caller, prepared, { source: 'url', videoUrl: dto.videoUrl }, key);
   }
@@ -291,7 +293,7 @@ function declaredLength(req: Request): number {
   return Number.isSafeInteger(length) && length > 0 ? length : 0;
 }
 
-function validIdempotencyKey(key: string | undefined): string | undefined {
+export function validIdempotencyKey(key: string | undefined): string | undefined {
   if (key === undefined || key === '') return undefined;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
     throw new ValidationFailedError('Idempotency-Key must be 1 to 200 visible ASCII characters.');
