@@ -22,10 +22,13 @@ import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
 import { PhotoIntakeService } from './photos/photo-intake.service';
 import { PhotosController } from './photos/photos.controller';
+import { PhotoFilesIntake } from './photos/photo-files-intake';
+import { PhotoMediaController } from './photos/photo-media.controller';
+import { PhotoMediaService } from './photos/photo-media.service';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Upload]), TokensModule, NotificationsModule, RateLimitsModule, InstancesModule],
-  controllers: [UploadsController, PhotosController],
+  controllers: [UploadsController, PhotosController, PhotoMediaController],
   providers: [
     UploadIntakeService,
     UploadsService,
@@ -42,6 +45,8 @@ import { PhotosController } from './photos/photos.controller';
     SpoolSweepJob,
     MediaHoldersJob,
     PhotoIntakeService,
+    PhotoFilesIntake,
+    PhotoMediaService,
   ],
   exports: [UploadStateService],
 })

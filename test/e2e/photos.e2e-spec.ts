@@ -1,10 +1,13 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import request from 'supertest';
 import { PhotosController } from '../../src/uploads/photos/photos.controller';
 import { CONTENT_INIT, startPhotoServer, stopServer } from '../sandbox/photo-kit';
 import { connectUser } from '../support/connect-flow';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
-import { waitForFinal } from '../support/uploads';
+import { FIXTURES, waitForFinal } from '../support/uploads';
 
 describe(PhotosController.name, () => {
   let t: TestApp;
@@ -210,3 +213,144 @@ describe(PhotosController.name, () => {
     });
   });
 });
+
+describe(`${PhotosController.name} with received images (MEDIA_PUBLIC_URL)`, () => {
+  let t: TestApp;
+  let apiKey: string;
+  let mediaBase: string;
+
+  beforeAll(async () => {
+    // TikTok pulls from the gateway itself: MEDIA_PUBLIC_URL is the test app's own loopback address.
+    const port = await freePort();
+    mediaBase = `http://127.0.0.1:${port}`;
+    const photoPrefix = `${mediaBase}/media/photos/`;
+    t = await startTestApp({
+      sandboxOptions: { verifiedUrlPrefixes: [photoPrefix] },
+      env: { MEDIA_PUBLIC_URL: mediaBase, TIKTOK_VERIFIED_URL_PREFIXES: photoPrefix },
+    });
+    await t.app.listen(port, '127.0.0.1');
+    ({ apiKey } = await createTenant(t.app));
+  });
+  afterAll(() => t.close());
+
+  const server = () => t.app.getHttpServer();
+  let users = 0;
+  const freshUser = async () => {
+    const userId = `form-user-${++users}`;
+    await connectUser(server(), apiKey, userId);
+    return userId;
+  };
+  const storedPhotos = () => readdirSync(t.config.uploads.spoolDir).filter((name) => name.endsWith('.photo'));
+  const contentInits = async () => (await t.control.requests()).filter((r) => r.path === CONTENT_INIT).length;
+  /** Fields first, then one `photos` part per image (a fixture name, or bytes with a file name). */
+  const postForm = (fields: Record<string, string>, images: (string | [Buffer, string])[]) => {
+    const req = request(server()).post('/api/tiktok/photos').set('X-API-Key', apiKey);
+    for (const [name, value] of Object.entries(fields)) req.field(name, value);
+    for (const image of images) {
+      if (typeof image === 'string') req.attach('photos', join(FIXTURES, image));
+      else req.attach('photos', image[0], image[1]);
+    }
+    return req;
+  };
+
+  it('should keep the images, let TikTok pull them from MEDIA_PUBLIC_URL in order, then delete them', async () => {
+    const userId = await freshUser();
+    const accepted = await postForm(
+      { userId, mode: 'direct', privacyLevel: 'SELF_ONLY', coverIndex: '1', title: 'Received' },
+      ['photo-640x360.jpg', 'photo-640x360.webp', 'photo-1080x1920.jpg'],
+    ).expect(202);
+    expect(accepted.body).toMatchObject({
+      mediaType: 'photo',
+      source: 'file',
+      status: 'queued',
+      photos: { count: 3, coverIndex: 1, urls: null },
+    });
+    expect(storedPhotos()).toHaveLength(3);
+    const done = await waitForFinal(server(), apiKey, accepted.body.id as string);
+    expect(done).toMatchObject({ status: 'published', error: null });
+    const publish = (await t.control.publishes()).find((p) => p.publishId === done.publishId)!;
+    const urls = (publish.initBody.source_info as { photo_images: string[] }).photo_images;
+    expect(urls).toHaveLength(3);
+    for (const url of urls) expect(url).toMatch(new RegExp(`^${mediaBase}/media/photos/\\d+/[0-9a-f]{64}$`));
+    expect(publish.initBody).toMatchObject({
+      post_mode: 'DIRECT_POST',
+      source_info: { photo_cover_index: 1 },
+      post_info: { privacy_level: 'SELF_ONLY', title: 'Received' },
+    });
+    expect(publish.images!.map((i) => [i.fetched, i.format, i.width, i.height])).toEqual([
+      [true, 'jpeg', 640, 360],
+      [true, 'webp', 640, 360],
+      [true, 'jpeg', 1080, 1920],
+    ]);
+    // Pulled and final: the storage no longer has them, and their links answer 404.
+    expect(storedPhotos()).toEqual([]);
+    for (const url of urls) expect((await fetch(url)).status).toBe(404);
+    expect(await t.control.violations()).toEqual([]);
+  });
+
+  it('should link each image under a random 256-bit token that expires in a day, bound to its expiry', async () => {
+    const userId = await freshUser();
+    const accepted = await postForm({ userId, mode: 'inbox' }, ['photo-640x360.webp']).expect(202);
+    const done = await waitForFinal(server(), apiKey, accepted.body.id as string);
+    const publish = (await t.control.publishes()).find((p) => p.publishId === done.publishId)!;
+    const [url] = (publish.initBody.source_info as { photo_images: string[] }).photo_images;
+    const [, expires, token] = /\/media\/photos\/(\d+)\/([0-9a-f]{64})$/.exec(url)!;
+    expect(Number(expires) * 1000 - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(publish.images![0]).toMatchObject({ fetched: true, format: 'webp' });
+    for (const path of [`${Number(expires) + 1}/${token}`, `${expires}/${token.slice(1)}`, `0/${token}`]) {
+      expect((await fetch(`${mediaBase}/media/photos/${path}`)).status).toBe(404);
+    }
+  });
+
+  it.each<[string, (string | [Buffer, string])[], Record<string, unknown>]>([
+    ['a PNG (named .jpg)', ['photo-640x360.jpg', [pngBytes(), 'b.jpg']], { index: 1, rule: 'format', format: 'png' }],
+    ['a 1440x2560 image (over 1080p)', ['photo-1440x2560.jpg'], { index: 0, rule: 'resolution', width: 1440 }],
+    ['36 images', Array(36).fill('photo-640x360.webp'), { index: 35, rule: 'count', limit: 35 }],
+    [
+      'an image over 20,000,000 bytes',
+      [[Buffer.concat([jpegBytes(), Buffer.alloc(20_000_001)]), 'big.jpg']],
+      { index: 0, rule: 'size', limit: 20_000_000 },
+    ],
+  ])('should refuse %s with 422 photo_rejected before TikTok, keeping nothing', async (_, images, details) => {
+    const userId = await freshUser();
+    const before = await contentInits();
+    const refused = await postForm({ userId, mode: 'inbox' }, images).expect(422);
+    expect(refused.body.error).toMatchObject({ code: 'photo_rejected', details });
+    expect(await contentInits()).toBe(before);
+    expect(storedPhotos()).toEqual([]);
+  });
+
+  it('should refuse a form that also names photoUrls, or has no image', async () => {
+    const both = await postForm({ userId: 'x', mode: 'inbox', photoUrls: 'https://a.example.com/1.jpg' }, [
+      'photo-640x360.jpg',
+    ]).expect(400);
+    expect(both.body.error.details).toMatchObject({ field: 'photoUrls' });
+    const userId = await freshUser();
+    const none = await request(server())
+      .post('/api/tiktok/photos')
+      .set('X-API-Key', apiKey)
+      .field('userId', userId)
+      .field('mode', 'inbox')
+      .expect(400);
+    expect(none.body.error.details).toMatchObject({ field: 'photos' });
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function jpegBytes(): Buffer {
+  return readFileSync(join(FIXTURES, 'photo-640x360.jpg'));
+}
+
+function pngBytes(): Buffer {
+  return readFileSync(join(FIXTURES, 'photo-64x64.png'));
+}

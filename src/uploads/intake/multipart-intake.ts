@@ -14,14 +14,25 @@ export interface SpooledFile {
 
 export interface MultipartUpload {
   fields: Record<string, string>;
+  /** The first (for a video, the only) file. */
   file?: SpooledFile;
+  /** Every file, in the order sent. */
+  files: SpooledFile[];
 }
 
 export interface IntakeOptions {
   /** Where the video goes, under a fresh key; nothing is left there when the intake fails. */
   storage: MediaStorage;
-  key: string;
+  /** The key of the file, or of the file with each index when the form takes several. */
+  key: string | ((index: number) => string);
+  /** The most bytes of each file. */
   maxBytes: number;
+  /** The field of the file parts (`video` unless said); with `maxFiles`, how many it may hold (1 unless said). */
+  fileField?: string;
+  maxFiles?: number;
+  /** The refusals for a file over `maxBytes` and for one file too many (413 and 400 unless said). */
+  fileTooLarge?: (index: number) => AppError;
+  tooManyFiles?: () => AppError;
   /**
    * Called once the form fields before the file are read, before a byte of the video is stored. Return false to
    * discard the file (an idempotent replay); throw to refuse the request.
@@ -29,11 +40,11 @@ export interface IntakeOptions {
   beforeFile: (fields: Record<string, string>) => Promise<boolean>;
 }
 
-const FILE_FIELD = 'video';
+const DEFAULT_FILE_FIELD = 'video';
 // Larger than the streams' 16/64 KiB defaults: fewer, bigger writes took the 1 GiB bench's intake from 5.5–6.7 s to
 // about 4 s, and a few buffers of this size keep memory flat.
 const SPOOL_BUFFER_BYTES = 1024 * 1024;
-const ONE_FILE = `Send exactly one file, in the field "${FILE_FIELD}".`;
+const ONE_FILE = `Send exactly one file, in the field "${DEFAULT_FILE_FIELD}".`;
 
 /**
  * Streams a multipart upload into media storage (a private spool file or an S3 object); memory stays flat whatever
@@ -46,6 +57,10 @@ const ONE_FILE = `Send exactly one file, in the field "${FILE_FIELD}".`;
  * upload in the bucket), removes the object in case it was complete, and only then settles.
  */
 export function receiveMultipart(req: Request, options: IntakeOptions): Promise<MultipartUpload> {
+  const FILE_FIELD = options.fileField ?? DEFAULT_FILE_FIELD;
+  const maxFiles = options.maxFiles ?? 1;
+  const keyOf = (index: number) => (typeof options.key === 'string' ? options.key : options.key(index));
+  const tooManyFiles = () => options.tooManyFiles?.() ?? new ValidationFailedError(ONE_FILE);
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
@@ -54,14 +69,23 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
         highWaterMark: SPOOL_BUFFER_BYTES,
         fileHwm: SPOOL_BUFFER_BYTES,
         // busboy reports the limit when the file reaches fileSize, so one byte more lets maxBytes itself through.
-        limits: { files: 1, fileSize: options.maxBytes + 1, fields: 30, fieldSize: 16_384, parts: 40 },
+        limits: {
+          files: maxFiles,
+          fileSize: options.maxBytes + 1,
+          fields: 30,
+          fieldSize: 16_384,
+          parts: 39 + maxFiles,
+        },
       });
     } catch {
       return reject(new ValidationFailedError('Send the video as multipart/form-data with a boundary.'));
     }
     const fields: Record<string, string> = {};
-    let fileStream: Readable | undefined;
-    let spooling: Promise<SpooledFile | undefined> | undefined;
+    const fileStreams: Readable[] = [];
+    const files: SpooledFile[] = [];
+    // Settles once every file so far is stored (or discarded); each file waits for the one before it.
+    let spooling: Promise<void> | undefined;
+    let keep: Promise<boolean> | undefined;
     let settled = false;
     const writing = new AbortController();
 
@@ -72,12 +96,12 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
       req.unpipe(parser);
       // busboy emits `close` only after the whole body; ending it here is what lets go of the file part.
       parser.destroy();
-      fileStream?.destroy();
+      for (const stream of fileStreams) stream.destroy();
       // What the client still sends is read and dropped, so it can read the answer.
       req.resume();
       const removed = Promise.resolve(spooling)
         .catch(() => undefined)
-        .then(() => options.storage.delete(options.key));
+        .then(() => Promise.all(fileStreams.map((_, index) => options.storage.delete(keyOf(index)))));
       void removed.then(
         () => reject(error),
         () => reject(error),
@@ -101,7 +125,7 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
     });
     parser.on('file', (name, stream: Readable) => {
       // busboy destroys a part cut short with an error: unheard, it would end the process.
-      stream.on('error', (error) => fail(intakeError(error)));
+      stream.on('error', (error) => fail(intakeError(error, FILE_FIELD)));
       if (!settled && name !== FILE_FIELD) {
         stream.resume();
         return fail(
@@ -110,27 +134,29 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
           }),
         );
       }
-      if (settled || spooling) {
+      if (settled || fileStreams.length >= maxFiles) {
         stream.resume();
-        return fail(new ValidationFailedError(ONE_FILE));
+        return fail(tooManyFiles());
       }
-      fileStream = stream;
-      spooling = options.beforeFile({ ...fields }).then((keep) => {
-        if (settled || !keep) return void stream.resume();
-        return spool(stream, options, writing.signal);
+      const index = fileStreams.length;
+      fileStreams.push(stream);
+      keep ??= options.beforeFile({ ...fields });
+      spooling = Promise.all([keep, spooling]).then(async ([kept]) => {
+        if (settled || !kept) return void stream.resume();
+        files[index] = await spool(stream, { ...options, key: keyOf(index), index }, writing.signal);
       });
       spooling.catch(fail);
     });
     parser.on('partsLimit', () => fail(new ValidationFailedError('Too many form parts.')));
     parser.on('fieldsLimit', () => fail(new ValidationFailedError('Too many form fields.')));
-    parser.on('filesLimit', () => fail(new ValidationFailedError(ONE_FILE)));
+    parser.on('filesLimit', () => fail(tooManyFiles()));
     parser.on('error', () => fail(new ValidationFailedError('The multipart body is malformed or ends early.')));
     parser.on('close', () => {
       if (settled) return;
-      Promise.resolve(spooling).then((file) => {
+      Promise.resolve(spooling).then(() => {
         if (settled) return;
         settled = true;
-        resolve({ fields, file });
+        resolve({ fields, file: files[0], files: files.filter(Boolean) });
       }, fail);
     });
     const aborted = () => fail(new ValidationFailedError('The request was aborted before the video arrived.'));
@@ -142,13 +168,19 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
   });
 }
 
-async function spool(stream: Readable, options: IntakeOptions, signal: AbortSignal): Promise<SpooledFile> {
-  const tooLarge = new AppError(
-    'payload_too_large',
-    `The video is larger than the limit of ${options.maxBytes} bytes.`,
-    HttpStatus.PAYLOAD_TOO_LARGE,
-    { limitBytes: options.maxBytes },
-  );
+async function spool(
+  stream: Readable,
+  options: IntakeOptions & { key: string; index: number },
+  signal: AbortSignal,
+): Promise<SpooledFile> {
+  const tooLarge =
+    options.fileTooLarge?.(options.index) ??
+    new AppError(
+      'payload_too_large',
+      `The video is larger than the limit of ${options.maxBytes} bytes.`,
+      HttpStatus.PAYLOAD_TOO_LARGE,
+      { limitBytes: options.maxBytes },
+    );
   // busboy signals the limit with 'limit'; failing the write right there stops reading at once (and the storage
   // removes what it wrote), so a file over the limit never completes.
   const write = new AbortController();
@@ -163,7 +195,7 @@ async function spool(stream: Readable, options: IntakeOptions, signal: AbortSign
     return { key: options.key, sizeBytes };
   } catch (error) {
     if (error instanceof MediaTooLargeError) throw tooLarge;
-    throw intakeError(error);
+    throw intakeError(error, options.fileField);
   } finally {
     signal.removeEventListener('abort', abortWrite);
   }
@@ -174,11 +206,11 @@ async function spool(stream: Readable, options: IntakeOptions, signal: AbortSign
  * as 503 with a time to come back; other file-system errors as ours (500); the parser's plain errors (a body cut or
  * broken inside the file part) as the caller's 400.
  */
-function intakeError(error: unknown): unknown {
+function intakeError(error: unknown, fileField = DEFAULT_FILE_FIELD): unknown {
   if (error instanceof AppError) return error;
   // An aborted write (the limit, or `fail`) destroys every stream of it with an AbortError naming the reason.
   const aborted = error as { name?: unknown; cause?: unknown } | undefined;
-  if (aborted?.name === 'AbortError' && aborted.cause !== undefined) return intakeError(aborted.cause);
+  if (aborted?.name === 'AbortError' && aborted.cause !== undefined) return intakeError(aborted.cause, fileField);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOSPC') {
     return new AppError(
@@ -198,7 +230,7 @@ function intakeError(error: unknown): unknown {
     );
   }
   return new ValidationFailedError(
-    `The multipart body is malformed or ends inside the "${FILE_FIELD}" part; send the whole file and the closing boundary.`,
+    `The multipart body is malformed or ends inside the "${fileField}" part; send the whole file and the closing boundary.`,
   );
 }
 

@@ -18,6 +18,7 @@ import { UploadResponse } from '../dto/upload.response';
 import { validIdempotencyKey } from '../intake/upload-intake.service';
 import { Upload } from '../upload.entity';
 import { CreatePhotoPostDto } from './dto/create-photo-post.dto';
+import { PhotoFilesIntake } from './photo-files-intake';
 import { checkMediaUrl } from '../media-urls';
 import { checkDirectPhotoPost, checkPhotoCount, checkPhotoText } from './photo-post-rules';
 
@@ -43,13 +44,21 @@ export class PhotoIntakeService {
     private readonly rateLimiter: RateLimiter,
     private readonly worker: UploadDeliveryJob,
     private readonly config: ConfigService<AppConfig, true>,
+    private readonly files: PhotoFilesIntake,
   ) {}
 
   async createPhotoPost(caller: AuthenticatedTenant, req: Request, idempotencyKey?: string): Promise<UploadResponse> {
     const key = validIdempotencyKey(idempotencyKey);
     if (req.is('multipart/form-data')) {
       if (!this.config.get('media', { infer: true }).publicUrl) throw formsNeedMediaPublicUrl();
-      throw formsNeedMediaPublicUrl();
+      return this.files.receive(caller, req, {
+        prepare: async (fields) => {
+          const prepared = await this.prepare(caller, fields, key);
+          if (!prepared.existing) await this.checkCreator(caller, prepared.dto);
+          return prepared;
+        },
+        accept: (prepared, media) => this.insert(caller, prepared, media, key),
+      });
     }
     return this.createFromUrls(caller, (req.body ?? {}) as Record<string, unknown>, key);
   }
