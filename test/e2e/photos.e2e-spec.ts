@@ -199,6 +199,24 @@ describe(PhotosController.name, () => {
     expect((await contentInits()) - before).toBe(1);
   });
 
+  it('should document both request forms of createPhotoPost, and keep the media route out of the document', async () => {
+    const doc = (await request(server()).get('/docs-json').expect(200)).body as {
+      paths: Record<string, { post?: Record<string, unknown> }>;
+    };
+    const operation = doc.paths['/api/tiktok/photos'].post as {
+      operationId: string;
+      requestBody: { content: Record<string, { schema: { required: string[]; properties: Record<string, unknown> } }> };
+      responses: Record<string, unknown>;
+    };
+    expect(operation.operationId).toBe('createPhotoPost');
+    const { 'application/json': json, 'multipart/form-data': form } = operation.requestBody.content;
+    expect(json.schema.required).toEqual(['userId', 'mode', 'photoUrls']);
+    expect(form.schema.properties.photos).toMatchObject({ type: 'array', maxItems: 35, items: { format: 'binary' } });
+    expect(form.schema.properties.photoUrls).toBeUndefined();
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['202', '400', '415', '422']));
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/media'))).toEqual([]);
+  });
+
   it('should refuse a form while MEDIA_PUBLIC_URL is unset, with 415 naming JSON', async () => {
     const refused = await request(server())
       .post('/api/tiktok/photos')
