@@ -1,26 +1,29 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import request from 'supertest';
 import { PhotosController } from '../../src/uploads/photos/photos.controller';
 import { CONTENT_INIT, startPhotoServer, stopServer } from '../sandbox/photo-kit';
 import { connectUser } from '../support/connect-flow';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
-import { FIXTURES, waitForFinal } from '../support/uploads';
+import { FIXTURES, waitForFinal, waitForUpload } from '../support/uploads';
 
 describe(PhotosController.name, () => {
   let t: TestApp;
   let apiKey: string;
   let media: { server: Server; base: string; hits: string[] };
   let photos: string;
+  let slow: { server: Server; url: string };
 
   beforeAll(async () => {
     media = await startPhotoServer();
     photos = `${media.base}/photos/`;
+    slow = await startSlowImageServer();
+    const slowPrefix = slow.url.replace(/[^/]*$/, '');
     t = await startTestApp({
-      sandboxOptions: { verifiedUrlPrefixes: [photos] },
-      env: { TIKTOK_VERIFIED_URL_PREFIXES: photos },
+      sandboxOptions: { verifiedUrlPrefixes: [photos, slowPrefix] },
+      env: { TIKTOK_VERIFIED_URL_PREFIXES: `${photos},${slowPrefix}` },
     });
     ({ apiKey } = await createTenant(t.app));
     await connectUser(t.app.getHttpServer(), apiKey, 'pia', 'private_creator');
@@ -28,6 +31,7 @@ describe(PhotosController.name, () => {
   afterAll(async () => {
     await t.close();
     await stopServer(media.server);
+    await stopServer(slow.server);
   });
 
   const server = () => t.app.getHttpServer();
@@ -111,6 +115,17 @@ describe(PhotosController.name, () => {
       post_info: { title: 'Draft' },
       source_info: { source: 'PULL_FROM_URL', photo_images: [`${photos}photo-640x360.webp`], photo_cover_index: 0 },
     });
+  });
+
+  it('should cancel a photo post while TikTok is still pulling it, and TikTok agrees', async () => {
+    const userId = await freshUser();
+    const accepted = await postPhotos({ userId, mode: 'inbox', photoUrls: [slow.url] }).expect(202);
+    const id = accepted.body.id as string;
+    const pulling = await waitForUpload(server(), apiKey, id, (u) => u.status === 'processing');
+    const cancelled = await request(server()).delete(`/api/tiktok/uploads/${id}`).set('X-API-Key', apiKey).expect(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', mediaType: 'photo' });
+    const publish = await publishOf(pulling.publishId as string);
+    expect(publish).toMatchObject({ status: 'FAILED', failReason: 'publish_cancelled' });
   });
 
   it('should give videos mediaType video', async () => {
@@ -353,6 +368,16 @@ describe(`${PhotosController.name} with received images (MEDIA_PUBLIC_URL)`, () 
     expect(none.body.error.details).toMatchObject({ field: 'photos' });
   });
 });
+
+/** An image server that sends the first bytes and then nothing more: a pull that stays in PROCESSING_DOWNLOAD. */
+async function startSlowImageServer(): Promise<{ server: Server; url: string }> {
+  const server = createHttpServer((_, res) => {
+    res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': 100_000 });
+    res.write(jpegBytes().subarray(0, 100));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow/photo.jpg` };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
