@@ -25,6 +25,7 @@ import { PhotosController } from './photos/photos.controller';
 import { PhotoFilesIntake } from './photos/photo-files-intake';
 import { PhotoMediaController } from './photos/photo-media.controller';
 import { PhotoMediaService } from './photos/photo-media.service';
+import { PhotoSweeper, PhotoSweepJob } from './photos/photo-sweep.job';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Upload]), TokensModule, NotificationsModule, RateLimitsModule, InstancesModule],
@@ -47,6 +48,8 @@ import { PhotoMediaService } from './photos/photo-media.service';
     PhotoIntakeService,
     PhotoFilesIntake,
     PhotoMediaService,
+    PhotoSweeper,
+    PhotoSweepJob,
   ],
   exports: [UploadStateService],
 })

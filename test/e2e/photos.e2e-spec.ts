@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import request from 'supertest';
 import { PhotosController } from '../../src/uploads/photos/photos.controller';
+import { PhotoSweeper } from '../../src/uploads/photos/photo-sweep.job';
 import { CONTENT_INIT, startPhotoServer, stopServer } from '../sandbox/photo-kit';
 import { connectUser } from '../support/connect-flow';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
@@ -351,6 +352,18 @@ describe(`${PhotosController.name} with received images (MEDIA_PUBLIC_URL)`, () 
     expect(refused.body.error).toMatchObject({ code: 'photo_rejected', details });
     expect(await contentInits()).toBe(before);
     expect(storedPhotos()).toEqual([]);
+  });
+
+  it('should sweep received photos whose links have expired, and nothing else', async () => {
+    const dir = t.config.uploads.spoolDir;
+    const orphan = `${'a'.repeat(64)}.photo`;
+    writeFileSync(join(dir, orphan), jpegBytes());
+    writeFileSync(join(dir, 'not-a-photo.photo'), 'x');
+    const sweeper = t.app.get(PhotoSweeper);
+    expect(await sweeper.sweep(new Date())).toEqual([]);
+    expect(await sweeper.sweep(new Date(Date.now() + 25 * 3_600_000 + 60_000))).toEqual([orphan]);
+    expect(readdirSync(dir)).toEqual(['not-a-photo.photo']);
+    rmSync(join(dir, 'not-a-photo.photo'));
   });
 
   it('should refuse a form that also names photoUrls, or has no image', async () => {
