@@ -6,7 +6,9 @@ import request from 'supertest';
 import { PhotosController } from '../../src/uploads/photos/photos.controller';
 import { PhotoSweeper } from '../../src/uploads/photos/photo-sweep.job';
 import { CONTENT_INIT, startPhotoServer, stopServer } from '../sandbox/photo-kit';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { connectUser } from '../support/connect-flow';
+import { S3RVER_CREDENTIALS, startS3Server, TestS3Server } from '../support/s3-server';
 import { createTenant, startTestApp, TestApp } from '../support/test-app';
 import { FIXTURES, waitForFinal, waitForUpload } from '../support/uploads';
 
@@ -391,6 +393,62 @@ async function startSlowImageServer(): Promise<{ server: Server; url: string }> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow/photo.jpg` };
 }
+
+describe(`${PhotosController.name} with received images in an S3 bucket`, () => {
+  let s3: TestS3Server;
+  let bucket: S3Client;
+  let t: TestApp;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    Object.assign(process.env, s3.env); // AWS's standard credential chain reads these
+    bucket = new S3Client({
+      region: s3.region,
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: S3RVER_CREDENTIALS,
+    });
+    const port = await freePort();
+    const mediaBase = `http://127.0.0.1:${port}`;
+    t = await startTestApp({
+      sandboxOptions: { verifiedUrlPrefixes: [`${mediaBase}/media/photos/`] },
+      env: { ...s3.env, MEDIA_PUBLIC_URL: mediaBase },
+    });
+    await t.app.listen(port, '127.0.0.1');
+    ({ apiKey } = await createTenant(t.app));
+    await connectUser(t.app.getHttpServer(), apiKey, 'alice');
+  });
+  afterAll(async () => {
+    await t?.close();
+    bucket?.destroy();
+    await s3?.close();
+  });
+
+  const objects = async () =>
+    ((await bucket.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((o) => o.Key);
+
+  it('should serve the images to TikTok from the bucket, then delete the objects', async () => {
+    const accepted = await request(t.app.getHttpServer())
+      .post('/api/tiktok/photos')
+      .set('X-API-Key', apiKey)
+      .field('userId', 'alice')
+      .field('mode', 'inbox')
+      .attach('photos', join(FIXTURES, 'photo-640x360.webp'))
+      .attach('photos', join(FIXTURES, 'photo-1080x1920.jpg'))
+      .expect(202);
+    expect(accepted.body).toMatchObject({ mediaType: 'photo', photos: { count: 2 } });
+    expect(await objects()).toHaveLength(2);
+    const done = await waitForFinal(t.app.getHttpServer(), apiKey, accepted.body.id as string);
+    expect(done).toMatchObject({ status: 'inbox_delivered', error: null });
+    const publish = (await t.control.publishes()).find((p) => p.publishId === done.publishId)!;
+    expect(publish.images!.map((i) => [i.fetched, i.format, i.height])).toEqual([
+      [true, 'webp', 360],
+      [true, 'jpeg', 1920],
+    ]);
+    expect(await objects()).toEqual([]);
+  });
+});
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
