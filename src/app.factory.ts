@@ -24,7 +24,15 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   app.use(cookieParser());
   // After the key and rate-limit guards (APP_GUARD): an unknown caller learns nothing about body types.
   app.useGlobalGuards(new ContentTypeGuard(app.get(Reflector)));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // Custom parameter decorators typed with a class are validated too (the upload's fields, UploadFields).
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      validateCustomDecorators: true,
+    }),
+  );
   // Exit 0 once the hooks have drained the instance (Nest would otherwise re-raise the signal, exit code 143).
   app.enableShutdownHooks([], { useProcessExit: true });
   setUpSwagger(app);

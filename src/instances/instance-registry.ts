@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext, EntityManager } from '@mikro-orm/core';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -68,25 +68,29 @@ export class InstanceRegistry implements OnApplicationBootstrap, BeforeApplicati
    */
   async goneInstances(now: Date): Promise<string[]> {
     if (!this.beatingSince || now.getTime() - this.beatingSince.getTime() < 2 * this.heartbeatMs) return [];
-    const rows = await this.em
-      .fork()
-      .find(Instance, { id: { $ne: this.id }, lastSeenAt: { $lt: this.silentSince(now) } }, { fields: ['id'] });
+    const rows = await this.em.find(
+      Instance,
+      { id: { $ne: this.id }, lastSeenAt: { $lt: this.silentSince(now) } },
+      { fields: ['id'], disableIdentityMap: true },
+    );
     return rows.map((row) => row.id);
   }
 
   /** Drops a gone instance's row once nothing of it is left to fail (unless it has come back meanwhile). */
   async forget(id: string, now: Date): Promise<void> {
-    await this.em.fork().nativeDelete(Instance, { id, lastSeenAt: { $lt: this.silentSince(now) } });
+    await this.em.nativeDelete(Instance, { id, lastSeenAt: { $lt: this.silentSince(now) } });
   }
 
   private silentSince(now: Date): Date {
     return new Date(now.getTime() - this.goneAfterMs);
   }
 
+  /** Runs at bootstrap and on its timer, outside any request: a context of its own. */
+  @CreateRequestContext()
   private async beat(): Promise<void> {
     const now = this.clock.now();
     try {
-      await this.em.fork().upsert(Instance, { id: this.id, startedAt: this.startedAt, lastSeenAt: now });
+      await this.em.upsert(Instance, { id: this.id, startedAt: this.startedAt, lastSeenAt: now });
       this.beatingSince ??= now;
     } catch (error) {
       this.beatingSince = undefined;

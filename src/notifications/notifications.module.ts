@@ -1,5 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { Tenant } from '../tenants/tenant.entity';
 import { TenantsModule } from '../tenants/tenants.module';
 import { NotificationSender } from './notification-sender';
 import { OutboxDeliveryService } from './outbox-delivery.service';
@@ -15,7 +16,7 @@ import { WebhookDeliveriesService } from './webhook-deliveries.service';
  * each one imports it.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([OutboxMessage]), TenantsModule],
+  imports: [MikroOrmModule.forFeature([OutboxMessage, Tenant]), TenantsModule],
   controllers: [WebhookDeliveriesController],
   providers: [OutboxService, OutboxDeliveryService, NotificationSender, OutboxJob, WebhookDeliveriesService],
   exports: [OutboxService],

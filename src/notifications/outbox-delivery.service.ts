@@ -1,4 +1,5 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
@@ -9,7 +10,6 @@ import { NotificationSender, SendOutcome } from './notification-sender';
 import { OutboxMessage } from './outbox-message.entity';
 import { OutboxMessageRepository } from './outbox-message.repository';
 import { notificationsTotal, outboxBacklog, outboxOldestPendingAgeSeconds } from './notifications.metrics';
-import { leaseFree } from '../common/lease';
 import { runPool } from '../common/run-pool';
 
 const BATCH_SIZE = 100;
@@ -29,19 +29,20 @@ export class OutboxDeliveryService {
   private readonly logger = new Logger(OutboxDeliveryService.name);
 
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(OutboxMessage) private readonly messages: OutboxMessageRepository,
     private readonly tenants: TenantsService,
     private readonly sender: NotificationSender,
     private readonly clock: Clock,
   ) {}
 
   /** `stopRequested` (shutdown) ends the pass between messages; each send releases its own lease. */
+  @CreateRequestContext<OutboxDeliveryService>((service) => service.messages)
   async deliverDue(now: Date, stopRequested: () => boolean = () => false): Promise<DeliverySummary> {
     const summary: DeliverySummary = { delivered: 0, retry: 0, failed: 0 };
     const tried = new Set<number>();
     while (!stopRequested()) {
       // A delivered head makes the next message of its key sendable, so scan again until nothing new is left.
-      const sendable = (await this.repository().findSendable(now, BATCH_SIZE + tried.size)).filter(
+      const sendable = (await this.messages.findSendable(now, BATCH_SIZE + tried.size)).filter(
         (message) => !tried.has(message.seq),
       );
       if (sendable.length === 0) break;
@@ -57,14 +58,7 @@ export class OutboxDeliveryService {
 
   private async deliverOne(message: OutboxMessage, now: Date): Promise<DeliveryResult | undefined> {
     const owner = randomUUID();
-    const claimed = await this.em
-      .fork()
-      .nativeUpdate(
-        OutboxMessage,
-        { seq: message.seq, status: 'pending', ...leaseFree(now) },
-        { leaseUntil: new Date(now.getTime() + LEASE_MS), leaseOwner: owner },
-      );
-    if (claimed !== 1) return undefined;
+    if (!(await this.messages.claim(message.seq, owner, now, LEASE_MS))) return undefined;
     const outcome = await this.send(message).catch((error: unknown): SendOutcome => {
       this.logger.error({ err: error, notificationId: message.id }, 'Could not prepare a notification');
       return { delivered: false, error: 'internal_error' };
@@ -97,19 +91,20 @@ export class OutboxDeliveryService {
       attempts,
       lastAttemptAt: now,
       lastStatus: outcome.status ?? null,
-      leaseUntil: null,
-      leaseOwner: null,
     };
-    const em = this.em.fork();
-    const mine = { seq: message.seq, leaseOwner: owner };
     if (outcome.delivered) {
-      await em.nativeUpdate(OutboxMessage, mine, { ...common, status: 'delivered', deliveredAt: now, lastError: null });
+      await this.messages.recordAttempt(message.seq, owner, {
+        ...common,
+        status: 'delivered',
+        deliveredAt: now,
+        lastError: null,
+      });
       notificationsTotal.inc({ type: message.type, outcome: 'delivered' });
       return 'delivered';
     }
     const lastError = outcome.error.slice(0, 500);
     const retryAt = nextAttemptAt(message.createdAt, now, attempts);
-    await em.nativeUpdate(OutboxMessage, mine, {
+    await this.messages.recordAttempt(message.seq, owner, {
       ...common,
       lastError,
       ...(retryAt ? { nextAttemptAt: retryAt } : { status: 'failed' as const }),
@@ -124,13 +119,8 @@ export class OutboxDeliveryService {
   }
 
   private async updateGauges(now: Date): Promise<void> {
-    const repository = this.repository();
-    outboxBacklog.set(await repository.countPending());
-    const oldest = await repository.oldestPendingCreatedAt();
+    outboxBacklog.set(await this.messages.countPending());
+    const oldest = await this.messages.oldestPendingCreatedAt();
     outboxOldestPendingAgeSeconds.set(oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0);
-  }
-
-  private repository(): OutboxMessageRepository {
-    return this.em.fork().getRepository(OutboxMessage) as OutboxMessageRepository;
   }
 }

@@ -1,6 +1,7 @@
+import { EntityData } from '@mikro-orm/core';
 import { EntityRepository } from '@mikro-orm/knex';
 import { OutboxMessage } from './outbox-message.entity';
-import { leaseFree } from '../common/lease';
+import { LEASE_COLUMNS, leaseFree, leaseHeldBy, leaseReleased, leaseTaken } from '../common/lease';
 
 export class OutboxMessageRepository extends EntityRepository<OutboxMessage> {
   /**
@@ -13,7 +14,7 @@ export class OutboxMessageRepository extends EntityRepository<OutboxMessage> {
       .where({
         status: 'pending',
         nextAttemptAt: { $lte: now },
-        ...leaseFree(now),
+        ...leaseFree(LEASE_COLUMNS, now),
       })
       .andWhere(
         `not exists (select 1 from outbox_message p where p.ordering_key = o.ordering_key ` +
@@ -22,6 +23,23 @@ export class OutboxMessageRepository extends EntityRepository<OutboxMessage> {
       .orderBy({ seq: 'asc' })
       .limit(limit)
       .getResult();
+  }
+
+  /** Takes the message for `owner` if it is still pending and not leased; false when another sender has it. */
+  async claim(seq: number, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    const taken = await this.nativeUpdate(
+      { seq, status: 'pending', ...leaseFree(LEASE_COLUMNS, now) },
+      leaseTaken(LEASE_COLUMNS, owner, now, leaseMs),
+    );
+    return taken === 1;
+  }
+
+  /** Writes the outcome of `owner`'s attempt and hands the lease back, if `owner` still holds it. */
+  async recordAttempt(seq: number, owner: string, outcome: EntityData<OutboxMessage>): Promise<void> {
+    await this.nativeUpdate(
+      { seq, ...leaseHeldBy(LEASE_COLUMNS, owner) },
+      { ...outcome, ...leaseReleased(LEASE_COLUMNS) },
+    );
   }
 
   listRecentForTenant(tenantId: string, limit: number): Promise<OutboxMessage[]> {

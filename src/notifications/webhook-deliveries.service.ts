@@ -1,6 +1,7 @@
-import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors/app-error';
+import { TenantRepository } from '../tenants/tenant.repository';
 import { Tenant } from '../tenants/tenant.entity';
 import { WebhookDeliveryListResponse, WebhookDeliveryResponse } from './dto/webhook-delivery.response';
 import { OutboxMessage } from './outbox-message.entity';
@@ -11,15 +12,14 @@ const DEFAULT_LIMIT = 50;
 /** What operators see of a tenant's notifications: the newest first, with how their delivery went. */
 @Injectable()
 export class WebhookDeliveriesService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    @InjectRepository(Tenant) private readonly tenants: TenantRepository,
+    @InjectRepository(OutboxMessage) private readonly messages: OutboxMessageRepository,
+  ) {}
 
   async listRecent(tenantId: string, limit = DEFAULT_LIMIT): Promise<WebhookDeliveryListResponse> {
-    const em = this.em.fork();
-    if ((await em.count(Tenant, { id: tenantId })) === 0) throw new NotFoundError('No tenant with this id.');
-    const messages = await (em.getRepository(OutboxMessage) as OutboxMessageRepository).listRecentForTenant(
-      tenantId,
-      limit,
-    );
+    if ((await this.tenants.count({ id: tenantId })) === 0) throw new NotFoundError('No tenant with this id.');
+    const messages = await this.messages.listRecentForTenant(tenantId, limit);
     return { items: messages.map(toDeliveryResponse) };
   }
 }

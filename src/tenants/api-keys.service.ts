@@ -1,9 +1,11 @@
 import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
 import { apiKeyLookupId, generateApiKey, hashSecret, secretsEqual } from '../common/crypto/secret-hash';
 import { NotFoundError } from '../common/errors/app-error';
 import { ApiKey } from './api-key.entity';
+import { ApiKeyRepository } from './api-key.repository';
 import { Tenant } from './tenant.entity';
 
 /**
@@ -25,7 +27,10 @@ export class ApiKeysService {
   /** Keys that passed a database check, by lookup id; never a refused key. */
   private readonly verified = new Map<string, VerifiedKey>();
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    @InjectRepository(ApiKey) private readonly apiKeys: ApiKeyRepository,
+  ) {}
 
   /** Creates a key for the tenant; the returned plaintext key is never stored and never shown again. */
   async issue(tenant: Tenant, presetKey?: string): Promise<{ id: string; apiKey: string }> {
@@ -48,7 +53,7 @@ export class ApiKeysService {
     if (cached && performance.now() - cached.verifiedAt < VERIFIED_KEY_TTL_MS) {
       return secretsEqual(presented, cached.secretHash) ? cached.tenant : undefined;
     }
-    const key = await this.em.fork().findOne(ApiKey, { lookupId });
+    const key = await this.apiKeys.findByLookupId(lookupId);
     if (!key || key.revokedAt) {
       this.verified.delete(lookupId);
       return undefined;

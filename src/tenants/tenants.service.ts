@@ -1,4 +1,5 @@
-import { CreateRequestContext, EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext, EnsureRequestContext, EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { randomToken } from '../common/crypto/secret-hash';
 import { NotFoundError, ValidationFailedError } from '../common/errors/app-error';
@@ -23,7 +24,7 @@ export const DEMO_TENANT_NAME = 'demo';
 export class TenantsService {
   constructor(
     private readonly em: EntityManager,
-    private readonly tenants: TenantRepository,
+    @InjectRepository(Tenant) private readonly tenants: TenantRepository,
     private readonly apiKeys: ApiKeysService,
     private readonly cipher: TokenCipher,
     private readonly webhookTargets: WebhookTargetPolicy,
@@ -73,25 +74,24 @@ export class TenantsService {
   async rotateWebhookSecret(tenantId: string): Promise<RotatedWebhookSecretResponse> {
     const webhookSecret = `whsec_${randomToken(32)}`;
     const ciphertext = this.cipher.encrypt(webhookSecret, webhookSecretAad(tenantId));
-    const updated = await this.em
-      .fork()
-      .nativeUpdate(Tenant, { id: tenantId }, { webhookSecretCiphertext: ciphertext });
+    const updated = await this.tenants.nativeUpdate({ id: tenantId }, { webhookSecretCiphertext: ciphertext });
     if (updated !== 1) throw new NotFoundError('No tenant with this id.');
     return { webhookSecret };
   }
 
+  /** Also read outside requests (operators' scripts and tests), hence a context when there is none. */
+  @EnsureRequestContext()
   async getWebhookSecret(tenantId: string): Promise<string> {
-    const tenant = await this.em
-      .fork()
-      .findOneOrFail(Tenant, { id: tenantId }, { populate: ['webhookSecretCiphertext'] });
+    const tenant = await this.tenants.findOneOrFail(
+      { id: tenantId },
+      { populate: ['webhookSecretCiphertext'], disableIdentityMap: true },
+    );
     return this.cipher.decrypt(tenant.webhookSecretCiphertext, webhookSecretAad(tenant.id));
   }
 
   /** Where and with which secret the tenant's notifications go, from one read; undefined without a webhook URL. */
   async webhookTarget(tenantId: string): Promise<{ url: string; secret: string } | undefined> {
-    const tenant = await this.em
-      .fork()
-      .findOne(Tenant, { id: tenantId }, { populate: ['webhookSecretCiphertext'], disableIdentityMap: true });
+    const tenant = await this.tenants.findWithWebhookSecret(tenantId);
     if (!tenant?.webhookUrl) return undefined;
     return {
       url: tenant.webhookUrl,

@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { hashSecret, randomToken, secretsEqual } from '../common/crypto/secret-hash';
@@ -30,7 +31,7 @@ export interface AuthorizationStart {
 export class ConnectFlowService {
   constructor(
     private readonly em: EntityManager,
-    private readonly attempts: ConnectAttemptRepository,
+    @InjectRepository(ConnectAttempt) private readonly attempts: ConnectAttemptRepository,
     private readonly cipher: TokenCipher,
     private readonly config: ConfigService<AppConfig, true>,
   ) {}

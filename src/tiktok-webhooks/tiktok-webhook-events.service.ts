@@ -1,4 +1,5 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
@@ -9,7 +10,6 @@ import { readTikTokWebhookAction, tiktokEventLabel } from './tiktok-webhook-even
 import { ReceiptStatus, TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
 import { TikTokWebhookReceiptRepository } from './tiktok-webhook-receipt.repository';
 import { tiktokWebhooksProcessedTotal } from './tiktok-webhooks.metrics';
-import { leaseFree } from '../common/lease';
 
 /** Longer than handling one event can take, so a live lease is never taken over. */
 const LEASE_MS = 60_000;
@@ -38,7 +38,7 @@ export class TikTokWebhookEventsService implements OnApplicationShutdown {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(TikTokWebhookReceipt) private readonly receipts: TikTokWebhookReceiptRepository,
     private readonly uploads: UploadStateService,
     private readonly connections: ConnectionEvents,
     private readonly clock: Clock,
@@ -57,30 +57,31 @@ export class TikTokWebhookEventsService implements OnApplicationShutdown {
 
   /** Whatever is pending and due, through the same one-at-a-time queue. */
   processDue(now: Date): Promise<number> {
-    const run = this.queue.then(async () => {
-      const ids = await this.repository().findDueIds(now, BATCH_SIZE);
-      for (const id of ids) await this.process(id, now);
-      return ids.length;
-    });
+    const run = this.queue.then(() => this.processDueNow(now));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  @CreateRequestContext<TikTokWebhookEventsService>((service) => service.receipts)
+  private async processDueNow(now: Date): Promise<number> {
+    const ids = await this.receipts.findDueIds(now, BATCH_SIZE);
+    for (const id of ids) await this.process(id, now);
+    return ids.length;
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue;
   }
 
-  /** Returns undefined when another worker holds the receipt or it is already done. */
+  /**
+   * Returns undefined when another worker holds the receipt or it is already done. Each receipt in a context of its
+   * own: it runs after the webhook's request has ended, or in the recovery pass.
+   */
+  @CreateRequestContext<TikTokWebhookEventsService>((service) => service.receipts)
   async process(id: string, now: Date): Promise<ProcessResult | undefined> {
     const owner = randomUUID();
-    const em = this.em.fork();
-    const claimed = await em.nativeUpdate(
-      TikTokWebhookReceipt,
-      { id, status: 'pending', ...leaseFree(now) },
-      { leaseUntil: new Date(now.getTime() + LEASE_MS), leaseOwner: owner },
-    );
-    if (claimed !== 1) return undefined;
-    const receipt = await em.findOneOrFail(TikTokWebhookReceipt, { id }, { disableIdentityMap: true });
+    const receipt = await this.receipts.claim(id, owner, now, LEASE_MS);
+    if (!receipt) return undefined;
     let result: ProcessResult;
     try {
       result = await this.apply(receipt);
@@ -117,22 +118,12 @@ export class TikTokWebhookEventsService implements OnApplicationShutdown {
   private async finish(receipt: TikTokWebhookReceipt, owner: string, result: ProcessResult, now: Date): Promise<void> {
     const { status, lastError } = FINISHED_AS[result];
     const attempts = receipt.attempts + 1;
-    await this.em.fork().nativeUpdate(
-      TikTokWebhookReceipt,
-      { id: receipt.id, leaseOwner: owner },
-      {
-        status,
-        attempts,
-        leaseUntil: null,
-        leaseOwner: null,
-        lastError,
-        nextAttemptAt: result === 'retry' ? new Date(now.getTime() + retryDelayMs(attempts)) : receipt.nextAttemptAt,
-        processedAt: status === 'pending' ? null : now,
-      },
-    );
-  }
-
-  private repository(): TikTokWebhookReceiptRepository {
-    return this.em.fork().getRepository(TikTokWebhookReceipt) as TikTokWebhookReceiptRepository;
+    await this.receipts.recordOutcome(receipt.id, owner, {
+      status,
+      attempts,
+      lastError,
+      nextAttemptAt: result === 'retry' ? new Date(now.getTime() + retryDelayMs(attempts)) : receipt.nextAttemptAt,
+      processedAt: status === 'pending' ? null : now,
+    });
   }
 }

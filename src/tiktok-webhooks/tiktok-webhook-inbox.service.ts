@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { createHash } from 'node:crypto';
@@ -7,8 +7,8 @@ import { verifySignature } from '../common/crypto/signature';
 import { AppError, ValidationFailedError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
 import { parseTikTokWebhookEnvelope, tiktokEventLabel, TikTokWebhookEnvelope } from './tiktok-webhook-event';
-import { TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
 import { TikTokWebhookReceiptRepository } from './tiktok-webhook-receipt.repository';
+import { TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
 import { TikTokWebhookEventsService } from './tiktok-webhook-events.service';
 import { tiktokWebhooksReceivedTotal } from './tiktok-webhooks.metrics';
 
@@ -26,7 +26,7 @@ export class TikTokWebhookInbox {
   private readonly tiktok: AppConfig['tiktok'];
 
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(TikTokWebhookReceipt) private readonly receipts: TikTokWebhookReceiptRepository,
     private readonly processor: TikTokWebhookEventsService,
     private readonly clock: Clock,
     config: ConfigService<AppConfig, true>,
@@ -57,8 +57,7 @@ export class TikTokWebhookInbox {
     if (envelope.clientKey !== this.tiktok.clientKey) {
       throw this.refuse(event, 'foreign_client', 'The webhook is for another TikTok client.');
     }
-    const repository = this.em.fork().getRepository(TikTokWebhookReceipt) as TikTokWebhookReceiptRepository;
-    const id = await repository.insertUnlessSeen({
+    const id = await this.receipts.insertUnlessSeen({
       dedupKey: dedupKeyOf(envelope),
       event: envelope.event,
       userOpenId: envelope.userOpenId,

@@ -1,11 +1,11 @@
-import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
 import { Shutdown } from '../common/lifecycle/shutdown';
 import { PeriodicJob, PeriodicTask } from '../common/periodic-task';
-import { TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
 import { TikTokWebhookReceiptRepository } from './tiktok-webhook-receipt.repository';
+import { TikTokWebhookReceipt } from './tiktok-webhook-receipt.entity';
 import { TikTokWebhookEventsService } from './tiktok-webhook-events.service';
 
 const INTERVAL_MS = 5_000;
@@ -18,15 +18,13 @@ const KEEP_RECEIPTS_MS = 7 * 24 * 3_600_000;
 export class TikTokWebhooksJob extends PeriodicJob {
   constructor(
     processor: TikTokWebhookEventsService,
-    em: EntityManager,
+    @InjectRepository(TikTokWebhookReceipt) receipts: TikTokWebhookReceiptRepository,
     clock: Clock,
     scheduler: SchedulerRegistry,
     shutdown: Shutdown,
   ) {
-    const prune = () =>
-      (em.fork().getRepository(TikTokWebhookReceipt) as TikTokWebhookReceiptRepository).deleteFinishedBefore(
-        new Date(clock.now().getTime() - KEEP_RECEIPTS_MS),
-      );
+    // A native DELETE: it needs no context of its own.
+    const prune = () => receipts.deleteFinishedBefore(new Date(clock.now().getTime() - KEEP_RECEIPTS_MS));
     super(scheduler, shutdown, [
       new PeriodicTask('tiktok-webhook-recovery', INTERVAL_MS, () => processor.processDue(clock.now())),
       new PeriodicTask('tiktok-webhook-prune', PRUNE_INTERVAL_MS, prune),

@@ -1,7 +1,9 @@
 import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { OutboxService } from '../notifications/outbox.service';
 import { Connection } from './connection.entity';
+import { ConnectionRepository } from './connection.repository';
 import { connectsTotal } from './tokens.metrics';
 
 /**
@@ -13,6 +15,7 @@ import { connectsTotal } from './tokens.metrics';
 export class ConnectionEvents {
   constructor(
     private readonly em: EntityManager,
+    @InjectRepository(Connection) private readonly connections: ConnectionRepository,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -33,9 +36,7 @@ export class ConnectionEvents {
   async markAuthorizationRemoved(openId: string, reason: string, eventTimeSec: number): Promise<number> {
     // create_time has whole seconds: a connection made within the event's second counts as older.
     const madeBy = new Date((eventTimeSec + 1) * 1000);
-    const connections = await this.em
-      .fork()
-      .find(Connection, { openId, status: { $ne: 'disconnected' }, connectedAt: { $lt: madeBy } });
+    const connections = await this.connections.findLiveOfOpenId(openId, madeBy);
     let ended = 0;
     for (const connection of connections) {
       const where = { id: connection.id, status: { $ne: 'disconnected' as const }, connectedAt: { $lt: madeBy } };
@@ -61,6 +62,7 @@ export class ConnectionEvents {
     status: 'reauth_required' | 'disconnected',
     reason: string,
   ): Promise<boolean> {
+    // A fork: the change and its notification are one unit of work of their own (see UploadStateService.change).
     return this.em.fork().transactional(async (em) => {
       const changed = await em.nativeUpdate(Connection, where, { status, endedReason: reason, ...clearedTokens() });
       if (changed !== 1) return false;

@@ -1,7 +1,8 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
-import { Connection } from './connection.entity';
 import { ConnectionRepository } from './connection.repository';
+import { Connection } from './connection.entity';
 import { RefreshResult, TokenRefreshService } from './token-refresh.service';
 import { connectionsByStatus, soonestExpirySeconds } from './tokens.metrics';
 import { runPool } from '../common/run-pool';
@@ -15,11 +16,12 @@ export type DueRefreshSummary = Record<RefreshResult, number>;
 @Injectable()
 export class DueRefreshService {
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(Connection) private readonly connections: ConnectionRepository,
     private readonly refresher: TokenRefreshService,
   ) {}
 
   /** `stopRequested` (shutdown) ends the pass between connections; each refresh releases its own lease. */
+  @CreateRequestContext<DueRefreshService>((service) => service.connections)
   async refreshDue(now: Date, stopRequested: () => boolean = () => false): Promise<DueRefreshSummary> {
     const summary: DueRefreshSummary = {
       refreshed: 0,
@@ -28,12 +30,13 @@ export class DueRefreshService {
       reauth_required: 0,
       transient_failure: 0,
     };
-    const repository = this.em.fork().getRepository(Connection) as ConnectionRepository;
     const dueBefore = new Date(now.getTime() + this.refresher.leadMs);
     const seen = new Set<string>();
     while (!stopRequested()) {
       // Rows that failed transiently stay due; `seen` keeps one scan from retrying them in a loop.
-      const ids = (await repository.findDueForRefresh(dueBefore, BATCH_SIZE + seen.size)).filter((id) => !seen.has(id));
+      const ids = (await this.connections.findDueForRefresh(dueBefore, BATCH_SIZE + seen.size)).filter(
+        (id) => !seen.has(id),
+      );
       if (ids.length === 0) break;
       ids.forEach((id) => seen.add(id));
       await runPool(ids, CONCURRENCY, stopRequested, async (id) => {
@@ -45,16 +48,10 @@ export class DueRefreshService {
   }
 
   private async updateGauges(now: Date): Promise<void> {
-    const em = this.em.fork();
     for (const status of ['active', 'reauth_required', 'disconnected'] as const) {
-      connectionsByStatus.set({ status }, await em.count(Connection, { status }));
+      connectionsByStatus.set({ status }, await this.connections.countWithStatus(status));
     }
-    const soonest = await em.findOne(
-      Connection,
-      { status: 'active', accessTokenExpiresAt: { $ne: null } },
-      { fields: ['accessTokenExpiresAt'], orderBy: { accessTokenExpiresAt: 'asc' } },
-    );
-    if (soonest?.accessTokenExpiresAt)
-      soonestExpirySeconds.set((soonest.accessTokenExpiresAt.getTime() - now.getTime()) / 1000);
+    const soonest = await this.connections.soonestActiveExpiry();
+    if (soonest) soonestExpirySeconds.set((soonest.getTime() - now.getTime()) / 1000);
   }
 }

@@ -38,6 +38,7 @@ export class KeyRotationService {
     let moved = 0;
     let after: string | undefined;
     for (;;) {
+      // A fork per batch: run from the command line (no context), and the identity map must not grow with the table.
       const em = this.em.fork();
       const batch = await em.find(
         Connection,
@@ -64,6 +65,7 @@ export class KeyRotationService {
 
   private async reEncryptTenants(): Promise<number> {
     let moved = 0;
+    // A fork: run from the command line, outside any context.
     const em = this.em.fork();
     const tenants = await em.find(Tenant, {}, { populate: ['webhookSecretCiphertext'] });
     for (const tenant of tenants) {

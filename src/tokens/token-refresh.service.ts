@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { TikTokApiClient } from '../tiktok-api/tiktok-api.client';
 import { TikTokApiError } from '../tiktok-api/tiktok-api.error';
 import { Connection } from './connection.entity';
+import { ConnectionRepository } from './connection.repository';
 import { ConnectionEvents } from './connection-events';
 import { TokenVault } from './token-vault';
 import { tokenRefreshesTotal } from './tokens.metrics';
@@ -28,7 +29,7 @@ export class TokenRefreshService {
   private readonly logger = new Logger(TokenRefreshService.name);
 
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(Connection) private readonly connections: ConnectionRepository,
     private readonly tiktok: TikTokApiClient,
     private readonly vault: TokenVault,
     private readonly events: ConnectionEvents,
@@ -50,34 +51,26 @@ export class TokenRefreshService {
     rejectedVersion?: number,
   ): Promise<RefreshResult> {
     const owner = randomUUID();
-    if (!(await this.acquireLease(connectionId, owner, now))) {
+    if (!(await this.connections.claimRefreshLease(connectionId, owner, now, REFRESH_LEASE_MS))) {
       await this.waitForLease(connectionId);
       return 'refreshed_elsewhere';
     }
-    const em = this.em.fork();
-    const connection = await em.findOne(Connection, { id: connectionId }, { disableIdentityMap: true });
+    const connection = await this.connections.findFresh(connectionId);
     if (!connection || connection.status !== 'active' || !this.isDue(connection, now, rejectedVersion)) {
-      await this.releaseLease(connectionId, owner);
+      await this.connections.releaseRefreshLease(connectionId, owner);
       return 'not_due';
     }
     try {
       const tokens = await this.tiktok.refreshAccessToken(this.vault.openRefreshToken(connection));
       const sealed = this.vault.seal(connection.id, tokens, now);
-      const written = await em.nativeUpdate(
-        Connection,
-        { id: connection.id, refreshLeaseOwner: owner, tokenVersion: connection.tokenVersion },
-        {
-          ...sealed,
-          scopes: tokens.scopes,
-          tokenVersion: connection.tokenVersion + 1,
-          refreshLeaseUntil: null,
-          refreshLeaseOwner: null,
-          lastRefreshError: null,
-        },
+      const written = await this.connections.releaseRefreshLeaseWith(
+        connection.id,
+        owner,
+        { ...sealed, scopes: tokens.scopes, tokenVersion: connection.tokenVersion + 1, lastRefreshError: null },
+        connection.tokenVersion,
       );
       // Unreachable while REFRESH_LEASE_MS exceeds the call's timeout; if it ever happens the new pair is lost and logged.
-      if (written !== 1)
-        this.logger.error({ connectionId }, 'Refresh lease lost before the rotated tokens were stored');
+      if (!written) this.logger.error({ connectionId }, 'Refresh lease lost before the rotated tokens were stored');
       tokenRefreshesTotal.inc({ result: 'refreshed', trigger });
       return 'refreshed';
     } catch (error) {
@@ -105,44 +98,16 @@ export class TokenRefreshService {
     }
     const reason = error instanceof TikTokApiError ? error.tiktokCode : error instanceof Error ? error.name : 'unknown';
     this.logger.warn({ connectionId: connection.id, reason }, 'Token refresh failed; will retry');
-    await this.em.fork().nativeUpdate(
-      Connection,
-      { id: connection.id, refreshLeaseOwner: owner },
-      {
-        refreshLeaseUntil: null,
-        refreshLeaseOwner: null,
-        lastRefreshError: reason.slice(0, 500),
-      },
-    );
+    await this.connections.releaseRefreshLeaseWith(connection.id, owner, { lastRefreshError: reason.slice(0, 500) });
     tokenRefreshesTotal.inc({ result: 'transient_failure', trigger });
     return 'transient_failure';
-  }
-
-  private async acquireLease(id: string, owner: string, now: Date): Promise<boolean> {
-    const taken = await this.em
-      .fork()
-      .nativeUpdate(
-        Connection,
-        { id, status: 'active', $or: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { $lt: now } }] },
-        { refreshLeaseUntil: new Date(now.getTime() + REFRESH_LEASE_MS), refreshLeaseOwner: owner },
-      );
-    return taken === 1;
-  }
-
-  private async releaseLease(id: string, owner: string): Promise<void> {
-    await this.em
-      .fork()
-      .nativeUpdate(Connection, { id, refreshLeaseOwner: owner }, { refreshLeaseUntil: null, refreshLeaseOwner: null });
   }
 
   /** Another refresher holds the lease: wait for it to finish so the caller then reads the new token. */
   private async waitForLease(id: string): Promise<void> {
     const deadline = Date.now() + REFRESH_LEASE_MS;
     while (Date.now() < deadline) {
-      const row = await this.em
-        .fork()
-        .findOne(Connection, { id }, { fields: ['refreshLeaseOwner'], disableIdentityMap: true });
-      if (!row?.refreshLeaseOwner) return;
+      if (!(await this.connections.refreshLeaseOwnerOf(id))) return;
       await sleep(LEASE_WAIT_POLL_MS);
     }
   }

@@ -1,4 +1,5 @@
-import { EntityManager } from '@mikro-orm/core';
+import { EnsureRequestContext, EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
@@ -21,7 +22,7 @@ export class TokensService {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly connections: ConnectionRepository,
+    @InjectRepository(Connection) private readonly connections: ConnectionRepository,
     private readonly vault: TokenVault,
     private readonly refresher: TokenRefreshService,
     private readonly events: ConnectionEvents,
@@ -37,7 +38,8 @@ export class TokensService {
     profile: TikTokUserInfo,
     now: Date,
   ): Promise<Connection> {
-    // The connection and its `connection.connected` notification commit together.
+    // The connection and its `connection.connected` notification commit together, in a fork: a unit of work of
+    // their own, so nothing of it stays in the request's context.
     return this.em.fork().transactional(async (em) => {
       const connection =
         (await em.findOne(Connection, { tenant: tenantId, userId })) ??
@@ -63,7 +65,7 @@ export class TokensService {
   }
 
   async getStatus(caller: AuthenticatedTenant, userId: string): Promise<ConnectionStatusResponse> {
-    const connection = await this.em.fork().findOne(Connection, { tenant: caller.tenantId, userId });
+    const connection = await this.connections.findForUser(caller.tenantId, userId);
     if (!connection || connection.status === 'disconnected') return { connected: false, status: 'not_connected' };
     return {
       connected: connection.status === 'active',
@@ -82,6 +84,7 @@ export class TokensService {
    * Runs `call` with a valid access token: refreshed first when inside the lead window, and refreshed once more and
    * retried once when TikTok rejects it as `access_token_invalid`.
    */
+  @EnsureRequestContext()
   async withAccessToken<T>(tenantId: string, userId: string, call: (accessToken: string) => Promise<T>): Promise<T> {
     const now = this.clock.now();
     let connection = await this.activeConnection(tenantId, userId);
@@ -130,9 +133,7 @@ export class TokensService {
   }
 
   private async activeConnection(tenantId: string, userId: string): Promise<Connection> {
-    const connection = await this.em
-      .fork()
-      .findOne(Connection, { tenant: tenantId, userId }, { disableIdentityMap: true });
+    const connection = await this.connections.findFreshForUser(tenantId, userId);
     if (!connection || connection.status === 'disconnected') {
       throw new AppError(
         'not_connected',

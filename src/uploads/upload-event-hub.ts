@@ -1,4 +1,5 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext, EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable, Logger, MessageEvent, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Observable, Subscriber } from 'rxjs';
@@ -8,6 +9,7 @@ import { AppConfig } from '../config/app-config';
 import { ApiKey } from '../tenants/api-key.entity';
 import { isFinal } from './upload-state.service';
 import { Upload } from './upload.entity';
+import { UploadRepository } from './upload.repository';
 import { eventStreamsOpen, eventStreamsRefusedTotal } from './uploads.metrics';
 import { toUploadResponse } from './dto/upload.mapping';
 
@@ -45,6 +47,7 @@ export class UploadEventHub implements OnModuleDestroy {
 
   constructor(
     private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     config: ConfigService<AppConfig, true>,
   ) {
     this.limits = config.getOrThrow('eventStreams', { infer: true });
@@ -58,9 +61,7 @@ export class UploadEventHub implements OnModuleDestroy {
   async open(caller: AuthenticatedTenant, uploadId: string): Promise<Observable<MessageEvent>> {
     const early = this.refusal(caller);
     if (early) throw early;
-    const upload = await this.em
-      .fork()
-      .findOne(Upload, { id: uploadId, tenant: caller.tenantId }, { disableIdentityMap: true });
+    const upload = await this.uploads.findForTenant(caller.tenantId, uploadId);
     if (!upload) throw new NotFoundError('No upload with this id.');
     return new Observable<MessageEvent>((subscriber) => {
       // Counted only once subscribed (a client gone before then never subscribes), so checked again here: other
@@ -127,13 +128,15 @@ export class UploadEventHub implements OnModuleDestroy {
     }, EVENTS_TICK_MS);
   }
 
+  /** A context per tick: the timer would otherwise run in the context of the request that opened the first stream. */
+  @CreateRequestContext()
   private async tick(): Promise<void> {
     // The streams open before this query: the rows read now are at least as new as what each has sent.
     const ready = [...this.streams];
     if (ready.length === 0) return;
     try {
       const ids = [...new Set(ready.map((stream) => stream.uploadId))];
-      const rows = await this.em.fork().find(Upload, { id: { $in: ids } }, { disableIdentityMap: true });
+      const rows = await this.uploads.findWatched(ids);
       const byId = new Map(rows.map((row) => [row.id, row]));
       for (const stream of ready) {
         if (!this.streams.has(stream)) continue;
@@ -152,9 +155,11 @@ export class UploadEventHub implements OnModuleDestroy {
   private async endRevoked(): Promise<void> {
     const keyIds = [...this.perKey.keys()];
     if (keyIds.length === 0) return;
-    const valid = await this.em
-      .fork()
-      .find(ApiKey, { id: { $in: keyIds }, revokedAt: null }, { fields: ['id'], disableIdentityMap: true });
+    const valid = await this.em.find(
+      ApiKey,
+      { id: { $in: keyIds }, revokedAt: null },
+      { fields: ['id'], disableIdentityMap: true },
+    );
     const validIds = new Set(valid.map((key) => key.id));
     for (const stream of [...this.streams]) {
       if (!validIds.has(stream.caller.apiKeyId)) stream.subscriber.complete();

@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AppConfig } from '../config/app-config';
@@ -8,6 +9,7 @@ import { NotificationType } from '../notifications/notification.types';
 import { mediaKeyOf } from './intake/spool-files';
 import { TikTokPublishEvent } from './upload-events';
 import { FINAL_STATUSES, Upload, UploadErrorInfo, UploadStatus } from './upload.entity';
+import { UploadRepository } from './upload.repository';
 import { uploadsFinishedTotal } from './uploads.metrics';
 import { toUploadResponse } from './dto/upload.mapping';
 
@@ -51,6 +53,7 @@ export class UploadStateService {
 
   constructor(
     private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly outbox: OutboxService,
     private readonly config: ConfigService<AppConfig, true>,
     private readonly storage: MediaStorage,
@@ -66,14 +69,11 @@ export class UploadStateService {
     if (RANK[to] < RANK[from] || (isFinal(from) && to !== from && from !== 'inbox_delivered')) {
       return undefined;
     }
+    // A fork: the change and its notifications are one unit of work of their own, and the notification rows it
+    // persists must not stay behind in the caller's context.
     const row = await this.em.fork().transactional(async (em) => {
-      const updated = await em.nativeUpdate(
-        Upload,
-        { id: upload.id, status: from, updatedAt: upload.updatedAt },
-        { ...changes, updatedAt: new Date() },
-      );
-      if (updated !== 1) return undefined;
-      const changed = await em.findOneOrFail(Upload, { id: upload.id }, { disableIdentityMap: true });
+      if (!(await this.uploads.compareAndSet(upload, changes))) return undefined;
+      const changed = await this.uploads.findFresh(upload.id);
       await this.notify(em, upload, changed);
       return changed;
     });
@@ -104,7 +104,7 @@ export class UploadStateService {
 
   /** A post.publish.* webhook moves the same state machine as polling (docs/tiktok.md §10.3); a lost race is read and tried again. */
   async applyTikTokPublishEvent(publishId: string, event: TikTokPublishEvent): Promise<void> {
-    const read = () => this.em.fork().findOne(Upload, { publishId }, { disableIdentityMap: true });
+    const read = () => this.uploads.findByPublishId(publishId);
     let upload = await read();
     if (!upload) {
       this.logger.warn({ publishId, event: event.kind }, 'TikTok event for an unknown publish');
@@ -136,7 +136,7 @@ export class UploadStateService {
     if (!upload.spoolPath) return;
     if (upload.mediaHolder && upload.mediaHolder !== this.config.get('instance', { infer: true }).id) return;
     await this.storage.delete(mediaKeyOf(upload.spoolPath));
-    await this.em.fork().nativeUpdate(Upload, { id: upload.id }, { spoolPath: null });
+    await this.uploads.clearSpoolPath(upload.id);
   }
 
   /** Received photos are kept only until TikTok has pulled them (or the upload ends); their links then answer 404. */
@@ -145,9 +145,7 @@ export class UploadStateService {
     if (!photos?.files?.length || photos.filesDeletedAt) return;
     if (upload.mediaHolder && upload.mediaHolder !== this.config.get('instance', { infer: true }).id) return;
     for (const file of photos.files) await this.storage.delete(file.key);
-    await this.em
-      .fork()
-      .nativeUpdate(Upload, { id: upload.id }, { photos: { ...photos, filesDeletedAt: new Date().toISOString() } });
+    await this.uploads.recordPhotoFilesDeleted(upload.id, photos, new Date());
   }
 }
 

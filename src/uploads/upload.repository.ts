@@ -1,4 +1,148 @@
-import { EntityRepository } from '@mikro-orm/core';
-import { Upload } from './upload.entity';
+import { EntityData, EntityRepository, FilterQuery } from '@mikro-orm/core';
+import { LEASE_COLUMNS, leaseFree, leaseHeldBy, leaseReleased, leaseTaken } from '../common/lease';
+import { FINAL_STATUSES, Upload, UploadPhotos, UploadStatus } from './upload.entity';
 
-export class UploadRepository extends EntityRepository<Upload> {}
+/** Who claims: the lease owner, and the instance whose disk holds the media it may send. */
+export interface UploadClaimant {
+  owner: string;
+  instanceId: string;
+  leaseMs: number;
+}
+
+export interface UploadPageQuery {
+  userId?: string;
+  status?: UploadStatus;
+  /** The last item of the previous page. */
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+// Reads use disableIdentityMap where the row is only read to decide a compare-and-swap: a cached copy would be stale.
+export class UploadRepository extends EntityRepository<Upload> {
+  /**
+   * Claims up to `limit` due uploads (queued, uploading or processing with `nextActionAt` ≤ now), oldest due first,
+   * each with its own conditional UPDATE so instances never take the same one; `stopRequested` ends the claims early.
+   */
+  async claimDue(now: Date, claimant: UploadClaimant, limit: number, stopRequested: () => boolean): Promise<Upload[]> {
+    const due = await this.find(
+      {
+        status: { $in: ['queued', 'uploading', 'processing'] },
+        nextActionAt: { $lte: now },
+        // Media every instance can reach, and the media on this instance's own disk.
+        $and: [leaseFree(LEASE_COLUMNS, now), { $or: [{ mediaHolder: null }, { mediaHolder: claimant.instanceId }] }],
+      },
+      { orderBy: { nextActionAt: 'asc' }, limit, fields: ['id'] },
+    );
+    const claimed: Upload[] = [];
+    for (const { id } of due) {
+      if (stopRequested()) break;
+      const taken = await this.nativeUpdate(
+        { id, ...leaseFree(LEASE_COLUMNS, now) },
+        leaseTaken(LEASE_COLUMNS, claimant.owner, now, claimant.leaseMs),
+      );
+      if (taken === 1) claimed.push(await this.findOneOrFail({ id }, { disableIdentityMap: true }));
+    }
+    return claimed;
+  }
+
+  /** False when another owner holds the upload now. */
+  async renewLease(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    const renewed = await this.nativeUpdate(
+      { id, ...leaseHeldBy(LEASE_COLUMNS, owner) },
+      leaseTaken(LEASE_COLUMNS, owner, now, leaseMs),
+    );
+    return renewed === 1;
+  }
+
+  /** Frees the lease if `owner` still holds it. */
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.nativeUpdate({ id, ...leaseHeldBy(LEASE_COLUMNS, owner) }, leaseReleased(LEASE_COLUMNS));
+  }
+
+  async postpone(id: string, until: Date): Promise<void> {
+    await this.nativeUpdate({ id }, { nextActionAt: until });
+  }
+
+  /**
+   * Applies `changes` only if the row still has the status and `updatedAt` `upload` was read with; true when it did.
+   * Call it inside the transaction that writes the notifications of the change.
+   */
+  async compareAndSet(upload: Upload, changes: EntityData<Upload>): Promise<boolean> {
+    const where: FilterQuery<Upload> = { id: upload.id, status: upload.status, updatedAt: upload.updatedAt };
+    return (await this.nativeUpdate(where, { ...changes, updatedAt: new Date() })) === 1;
+  }
+
+  /** Another tenant's upload is not found. */
+  findForTenant(tenantId: string, id: string): Promise<Upload | null> {
+    return this.findOne({ id, tenant: tenantId }, { disableIdentityMap: true });
+  }
+
+  findFresh(id: string): Promise<Upload> {
+    return this.findOneOrFail({ id }, { disableIdentityMap: true });
+  }
+
+  findByPublishId(publishId: string): Promise<Upload | null> {
+    return this.findOne({ publishId }, { disableIdentityMap: true });
+  }
+
+  findByIdempotencyKey(tenantId: string, userId: string, idempotencyKey: string): Promise<Upload | null> {
+    return this.findOne({ tenant: tenantId, userId, idempotencyKey });
+  }
+
+  /** One page of a tenant's uploads, newest first; one row more than `limit` tells whether another page follows. */
+  listPage(tenantId: string, query: UploadPageQuery): Promise<Upload[]> {
+    const { after } = query;
+    return this.find(
+      {
+        tenant: tenantId,
+        ...(query.userId ? { userId: query.userId } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(after
+          ? { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] }
+          : {}),
+      },
+      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: query.limit + 1 },
+    );
+  }
+
+  /** The uploads open event streams watch, read in one query. */
+  findWatched(ids: string[]): Promise<Upload[]> {
+    return this.find({ id: { $in: ids } }, { disableIdentityMap: true });
+  }
+
+  /** Received photos deleted: recorded beside them, so nothing tries to serve or delete them again. */
+  async recordPhotoFilesDeleted(id: string, photos: UploadPhotos, at: Date): Promise<void> {
+    await this.nativeUpdate({ id }, { photos: { ...photos, filesDeletedAt: at.toISOString() } });
+  }
+
+  async clearSpoolPath(id: string): Promise<void> {
+    await this.nativeUpdate({ id }, { spoolPath: null });
+  }
+
+  /** Every spooled file an upload still names. */
+  async spoolPaths(): Promise<string[]> {
+    const rows = await this.find({ spoolPath: { $ne: null } }, { fields: ['spoolPath'], disableIdentityMap: true });
+    return rows.map((row) => row.spoolPath!);
+  }
+
+  /** A gone holder's uploads TikTok already has every byte of: any instance may poll them now. */
+  async releaseProcessingHeldBy(holder: string): Promise<void> {
+    await this.nativeUpdate({ mediaHolder: holder, status: 'processing' }, { mediaHolder: null });
+  }
+
+  /** A holder's uploads still waiting to send its media. */
+  findWaitingOn(holder: string, limit: number): Promise<Upload[]> {
+    return this.find(
+      { mediaHolder: holder, status: { $in: ['queued', 'uploading'] } },
+      { disableIdentityMap: true, limit },
+    );
+  }
+
+  /** A holder's ended uploads whose file is still on its disk. */
+  findEndedWithFileOn(holder: string, limit: number): Promise<Upload[]> {
+    return this.find(
+      { mediaHolder: holder, spoolPath: { $ne: null }, status: { $in: [...FINAL_STATUSES] } },
+      { disableIdentityMap: true, limit },
+    );
+  }
+}

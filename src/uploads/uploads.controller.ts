@@ -1,4 +1,15 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Sse, MessageEvent } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  MessageEvent,
+  Param,
+  Post,
+  Query,
+  Sse,
+  UseInterceptors,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiExtraModels,
@@ -7,7 +18,6 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { Request } from 'express';
 import { Observable } from 'rxjs';
 import { ApiKeyAuth, CurrentTenant, IdempotencyKey, IdempotencyKeyHeader } from '../common/auth/auth.decorators';
 import { RefusedWhileShuttingDown } from '../common/lifecycle/shutdown-guards';
@@ -18,10 +28,14 @@ import { uuidParam } from '../common/http/uuid-param.pipe';
 import { TikTokCreatorInfo } from '../tiktok-api/tiktok-api.models';
 import { UserIdQuery } from '../tokens/dto/user-id.dto';
 import { CreatorInfoResponse } from './dto/creator-info.response';
+import { CreateUploadDto } from './dto/create-upload.dto';
 import { ListUploadsQuery } from './dto/list-uploads.query';
 import { UploadListResponse, UploadResponse } from './dto/upload.response';
 import { UPLOAD_REQUEST_BODY } from './intake/upload-form.schema';
+import { PendingVideo } from './intake/multipart-intake';
+import { UploadIntakeInterceptor } from './intake/upload-intake.interceptor';
 import { UploadIntakeService } from './intake/upload-intake.service';
+import { UploadedVideo, UploadFields } from './intake/upload-intake.decorators';
 import { UploadsService } from './uploads.service';
 
 const ApiNotConnectedResponse = () =>
@@ -69,6 +83,7 @@ export class UploadsController {
     ['multipart/form-data', 'application/json'],
     'Send multipart/form-data (the fields, then the file in "video"), or application/json with videoUrl.',
   )
+  @UseInterceptors(UploadIntakeInterceptor)
   @ApiOperation({ requestBody: UPLOAD_REQUEST_BODY })
   @ApiAcceptedResponse({ type: UploadResponse, description: 'Accepted; follow it with getUpload or its events' })
   @ApiErrorResponse(403, ['forbidden'], 'The user did not grant the scope this mode needs')
@@ -96,10 +111,11 @@ export class UploadsController {
   )
   createUpload(
     @CurrentTenant() caller: AuthenticatedTenant,
-    @Req() req: Request,
+    @UploadFields() dto: CreateUploadDto,
+    @UploadedVideo() video: PendingVideo | undefined,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<UploadResponse> {
-    return this.intake.createUpload(caller, req, idempotencyKey);
+    return this.intake.createUpload(caller, dto, video, idempotencyKey);
   }
 
   /** The caller's uploads, newest first, with cursor paging. */

@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, MessageEvent } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { AuthenticatedTenant } from '../common/auth/authenticated-tenant';
@@ -12,12 +12,13 @@ import { UploadListResponse, UploadResponse } from './dto/upload.response';
 import { UploadEventHub } from './upload-event-hub';
 import { isFinal, UploadStateService } from './upload-state.service';
 import { isPulledByTikTok, Upload } from './upload.entity';
+import { UploadRepository } from './upload.repository';
 import { toUploadResponse } from './dto/upload.mapping';
 
 @Injectable()
 export class UploadsService {
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly state: UploadStateService,
     private readonly tokens: TokensService,
     private readonly tiktok: TikTokApiClient,
@@ -36,18 +37,12 @@ export class UploadsService {
   async listUploads(caller: AuthenticatedTenant, query: ListUploadsQuery): Promise<UploadListResponse> {
     const limit = query.limit ?? 20;
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const rows = await this.em.fork().find(
-      Upload,
-      {
-        tenant: caller.tenantId,
-        ...(query.userId ? { userId: query.userId } : {}),
-        ...(query.status ? { status: query.status } : {}),
-        ...(after
-          ? { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] }
-          : {}),
-      },
-      { orderBy: { createdAt: 'desc', id: 'desc' }, limit: limit + 1 },
-    );
+    const rows = await this.uploads.listPage(caller.tenantId, {
+      userId: query.userId,
+      status: query.status,
+      after,
+      limit,
+    });
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return { items: items.map(toUploadResponse), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
@@ -99,7 +94,7 @@ export class UploadsService {
 
   private async find(caller: AuthenticatedTenant, id: string): Promise<Upload> {
     // Another tenant's upload is simply not found (docs/errors.md `not_found`).
-    const upload = await this.em.fork().findOne(Upload, { id, tenant: caller.tenantId }, { disableIdentityMap: true });
+    const upload = await this.uploads.findForTenant(caller.tenantId, id);
     if (!upload) throw new NotFoundError('No upload with this id.');
     return upload;
   }

@@ -318,8 +318,9 @@ describe(`${PhotosController.name} with received images (MEDIA_PUBLIC_URL)`, () 
       [true, 'webp', 640, 360],
       [true, 'jpeg', 1080, 1920],
     ]);
-    // Pulled and final: the storage no longer has them, and their links answer 404.
-    expect(storedPhotos()).toEqual([]);
+    // Pulled and final: the storage no longer has them (deleted just after the final status commits), and their
+    // links answer 404.
+    await waitUntil(() => storedPhotos().length === 0);
     for (const url of urls) expect((await fetch(url)).status).toBe(404);
     expect(await t.control.violations()).toEqual([]);
   });
@@ -446,9 +447,18 @@ describe(`${PhotosController.name} with received images in an S3 bucket`, () => 
       [true, 'webp', 360],
       [true, 'jpeg', 1920],
     ]);
-    expect(await objects()).toEqual([]);
+    await waitUntil(async () => (await objects()).length === 0);
   });
 });
+
+/** Polls `done` every 20 ms for up to 5 s. */
+async function waitUntil(done: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('still not done after 5 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

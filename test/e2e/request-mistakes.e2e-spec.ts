@@ -85,6 +85,41 @@ describe('Request mistakes', () => {
     );
   });
 
+  it('should ask for the file when a form ends without one', async () => {
+    const response = await upload().field('userId', 'alice').field('mode', 'inbox').expect(400);
+    expect(response.body.error).toMatchObject({
+      code: 'validation_failed',
+      message: 'Send the video file in the multipart field "video", after the other fields.',
+    });
+  });
+
+  it('should list the problems of the form fields as it does for a JSON body', async () => {
+    const form = await upload()
+      .field('userId', 'alice')
+      .field('mode', 'draft')
+      .field('colour', 'red')
+      .attach('video', video, 'clip.mp4')
+      .expect(400);
+    const json = await upload().send({ userId: 'alice', mode: 'draft', colour: 'red' }).expect(400);
+    const problems = ['property colour should not exist', 'mode must be one of the following values: inbox, direct'];
+    for (const response of [form, json]) {
+      expect(response.body.error).toMatchObject({
+        code: 'validation_failed',
+        message: `Invalid request: ${problems.join('; ')}.`,
+        details: { problems },
+      });
+    }
+  });
+
+  it('should refuse a malformed Idempotency-Key before it reads the form', async () => {
+    const response = await upload()
+      .set('Idempotency-Key', 'two words')
+      .attach('video', video, 'clip.mp4')
+      .field('userId', 'alice')
+      .expect(400);
+    expect(response.body.error.message).toBe('Idempotency-Key must be 1 to 200 visible ASCII characters.');
+  });
+
   it('should answer an upload id that is not a UUID with the error body naming the parameter', async () => {
     const response = await request(server()).get('/api/tiktok/uploads/42').set('X-API-Key', apiKey).expect(400);
     expect(response.body.error).toMatchObject({

@@ -3,7 +3,8 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testPreset } from '../../config/presets';
-import { ensureBuilt, freePort, GatewayProcess } from './support/gateway-process';
+import { freePort } from '../harness/free-port';
+import { ensureBuilt, GatewayProcess } from '../harness/gateway-process';
 
 /** Whether something accepts TCP connections on `host:port`. */
 function accepts(host: string, port: number): Promise<boolean> {

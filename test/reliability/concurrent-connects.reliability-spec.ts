@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { SandboxControl, SCENARIO_ACCOUNTS, type ScenarioAccount } from '../../src/tiktok-sandbox/sandbox-control';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
 import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database';
-import { ensureBuilt, freePort, GatewayProcess } from './support/gateway-process';
+import { freePort } from '../harness/free-port';
+import { ensureBuilt, GatewayProcess } from '../harness/gateway-process';
 import { LiveGatewaySetup, liveCredentials, liveGatewayEnv, startLiveSandbox } from './support/live-gateway-env';
 import { SecretLedger } from './support/secrets';
 

@@ -6,7 +6,8 @@ import { buildOrmOptions } from '../../src/database/orm-options';
 import { ENTITIES } from '../../src/entities';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
 import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database';
-import { ensureBuilt, freePort, GatewayProcess } from './support/gateway-process';
+import { freePort } from '../harness/free-port';
+import { ensureBuilt, GatewayProcess } from '../harness/gateway-process';
 import { liveCredentials, liveGatewayEnv, startLiveSandbox } from './support/live-gateway-env';
 import { SecretLedger } from './support/secrets';
 

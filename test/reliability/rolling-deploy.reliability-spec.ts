@@ -11,8 +11,9 @@ import { makeLargeVideo } from '../support/make-large-video';
 import { S3RVER_CREDENTIALS, startS3Server, TestS3Server } from '../support/s3-server';
 import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database';
 import { FIXTURES } from '../support/uploads';
-import { ensureBuilt, freePort, GatewayProcess } from './support/gateway-process';
-import { HttpGateway, UploadView } from './support/http-gateway';
+import { freePort } from '../harness/free-port';
+import { ensureBuilt, GatewayProcess } from '../harness/gateway-process';
+import { HttpGateway, UploadView } from '../harness/http-gateway';
 import { LiveGatewaySetup, liveCredentials, liveGatewayEnv, startLiveSandbox } from './support/live-gateway-env';
 import { SecretLedger } from './support/secrets';
 

@@ -9,8 +9,9 @@ import { INITS_PER_MINUTE } from '../../src/uploads/delivery/init-budget';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { FIXTURES } from '../support/uploads';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { ensureBuilt, freePort, GatewayProcess } from './support/gateway-process';
-import { HttpGateway, UploadView } from './support/http-gateway';
+import { freePort } from '../harness/free-port';
+import { ensureBuilt, GatewayProcess } from '../harness/gateway-process';
+import { HttpGateway, UploadView } from '../harness/http-gateway';
 import { LiveGatewaySetup, liveCredentials, liveGatewayEnv } from './support/live-gateway-env';
 import { SecretLedger } from './support/secrets';
 

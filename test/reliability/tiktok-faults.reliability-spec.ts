@@ -7,12 +7,12 @@ import { testPreset } from '../../config/presets';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
 import { SANDBOX_ACCOUNTS } from '../../src/tiktok-sandbox/sandbox-control';
 import { DueRefreshService } from '../../src/tokens/due-refresh.service';
+import { connectUser } from '../support/connect-flow';
 import { makeLargeVideo } from '../support/make-large-video';
 import { createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { FIXTURES, postVideo, UploadBody, waitForFinal } from '../support/uploads';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { connectRecordingCode } from './support/connect-in-process';
 import { DatabasePeek } from './support/database-peek';
 import { SecretLedger } from './support/secrets';
 import { TcpProxy } from './support/tcp-proxy';
@@ -69,7 +69,7 @@ describe('TikTok faults, end to end', () => {
   const server = () => t.app.getHttpServer();
   const connect = async (account = 'creator') => {
     const userId = `u${++users}`;
-    ledger.add(`OAuth code of ${userId}`, await connectRecordingCode(server(), tenant.apiKey, userId, account));
+    ledger.add(`OAuth code of ${userId}`, await connectUser(server(), tenant.apiKey, userId, account));
     return userId;
   };
   const view = async (id: string) =>
@@ -159,7 +159,7 @@ describe('TikTok faults, end to end', () => {
     expect(refused.body.error.code).toBe('reauth_required');
     expect(readdirSync(t.config.uploads.spoolDir)).toEqual([]);
 
-    ledger.add('OAuth code (reconnect)', await connectRecordingCode(server(), tenant.apiKey, userId, 'refresh_fails'));
+    ledger.add('OAuth code (reconnect)', await connectUser(server(), tenant.apiKey, userId, 'refresh_fails'));
     const again = await postVideo(server(), tenant.apiKey, join(FIXTURES, 'h264.mp4'), { userId }).expect(202);
     expect(await waitForFinal(server(), tenant.apiKey, again.body.id as string)).toMatchObject({
       status: 'inbox_delivered',

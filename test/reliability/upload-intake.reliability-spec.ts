@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
 import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database';
-import { ensureBuilt, freePort, GatewayProcess } from './support/gateway-process';
-import { HttpGateway } from './support/http-gateway';
+import { freePort } from '../harness/free-port';
+import { ensureBuilt, GatewayProcess } from '../harness/gateway-process';
+import { HttpGateway } from '../harness/http-gateway';
 import { liveCredentials, liveGatewayEnv, startLiveSandbox } from './support/live-gateway-env';
 import {
   descriptorsInto,

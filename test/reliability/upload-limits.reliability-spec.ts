@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
 import { createTestDatabase, TestDatabase, usingPostgres } from '../support/test-database';
-import { ensureBuilt, freePort, GatewayProcess } from './support/gateway-process';
-import { HttpGateway } from './support/http-gateway';
+import { freePort } from '../harness/free-port';
+import { ensureBuilt, GatewayProcess } from '../harness/gateway-process';
+import { HttpGateway } from '../harness/http-gateway';
 import { LiveGatewaySetup, liveCredentials, liveGatewayEnv, startLiveSandbox } from './support/live-gateway-env';
 import {
   descriptorsInto,

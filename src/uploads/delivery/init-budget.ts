@@ -34,6 +34,7 @@ export class InitBudget {
   }
 
   private reserveLocked(upload: Upload, now: Date): Promise<true | Date> {
+    // A fork: the count and the reservation are one transaction of their own, whoever calls.
     // Reads here use disableIdentityMap: partially loaded entities in a transaction's identity map would be flushed
     // back at commit (defaults and onUpdate applied), silently rewriting rows of uploads that are not ours.
     return this.em.fork().transactional(async (em) => {

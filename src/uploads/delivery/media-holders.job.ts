@@ -1,4 +1,5 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../../common/clock';
@@ -6,7 +7,8 @@ import { Shutdown } from '../../common/lifecycle/shutdown';
 import { PeriodicJob, PeriodicTask } from '../../common/periodic-task';
 import { InstanceRegistry } from '../../instances/instance-registry';
 import { UploadStateService } from '../upload-state.service';
-import { FINAL_STATUSES, Upload } from '../upload.entity';
+import { UploadRepository } from '../upload.repository';
+import { Upload } from '../upload.entity';
 
 const BATCH = 100;
 
@@ -23,7 +25,7 @@ const BATCH = 100;
 export class MediaHoldersJob extends PeriodicJob {
   constructor(
     private readonly instances: InstanceRegistry,
-    private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly state: UploadStateService,
     private readonly clock: Clock,
     scheduler: SchedulerRegistry,
@@ -35,16 +37,12 @@ export class MediaHoldersJob extends PeriodicJob {
     ]);
   }
 
+  @CreateRequestContext<MediaHoldersJob>((job) => job.uploads)
   async endGoneHolders(): Promise<void> {
     const now = this.clock.now();
     for (const holder of await this.instances.goneInstances(now)) {
-      const em = this.em.fork();
-      await em.nativeUpdate(Upload, { mediaHolder: holder, status: 'processing' }, { mediaHolder: null });
-      const waiting = await em.find(
-        Upload,
-        { mediaHolder: holder, status: { $in: ['queued', 'uploading'] } },
-        { disableIdentityMap: true, limit: BATCH },
-      );
+      await this.uploads.releaseProcessingHeldBy(holder);
+      const waiting = await this.uploads.findWaitingOn(holder, BATCH);
       if (waiting.length === 0) {
         await this.instances.forget(holder, now);
         continue;
@@ -59,14 +57,9 @@ export class MediaHoldersJob extends PeriodicJob {
     }
   }
 
+  @CreateRequestContext<MediaHoldersJob>((job) => job.uploads)
   async deleteEndedFiles(): Promise<void> {
-    const ended = await this.em
-      .fork()
-      .find(
-        Upload,
-        { mediaHolder: this.instances.id, spoolPath: { $ne: null }, status: { $in: [...FINAL_STATUSES] } },
-        { disableIdentityMap: true, limit: BATCH },
-      );
+    const ended = await this.uploads.findEndedWithFileOn(this.instances.id, BATCH);
     for (const upload of ended) await this.state.deleteSpool(upload);
   }
 }

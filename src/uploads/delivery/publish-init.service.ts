@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { AppError } from '../../common/errors/app-error';
 import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
-import { TikTokApiError, TikTokUnavailableError } from '../../tiktok-api/tiktok-api.error';
+import { TikTokApiError } from '../../tiktok-api/tiktok-api.error';
 import { TikTokPublishInit } from '../../tiktok-api/tiktok-api.models';
 import { TokenCipher } from '../../common/crypto/token-cipher';
 import { TokensService } from '../../tokens/tokens.service';
 import { captionOf } from '../direct-post-rules';
 import { InitBudget } from './init-budget';
-import { backoffMs, MAX_ATTEMPTS, tiktokInfo, uploadUrlAad } from './upload-retries';
+import { initFailure } from './init-failure';
+import { uploadUrlAad } from './upload-retries';
 import { UploadChanges, UploadStateService } from '../upload-state.service';
-import { isPulledByTikTok, Upload, UploadErrorInfo } from '../upload.entity';
+import { isPulledByTikTok, Upload } from '../upload.entity';
 import { photoPostOf } from './photo-init';
 
 /**
@@ -109,53 +109,15 @@ export class PublishInitService {
   }
 
   private async initFailed(upload: Upload, error: unknown, now: Date, inDoubt: boolean): Promise<void> {
-    // A definite refusal created nothing at TikTok, so the slot is given back and a later init is safe.
-    const retryLater = (delayMs: number, info: UploadErrorInfo) =>
-      upload.attempts + 1 >= MAX_ATTEMPTS
-        ? this.state.fail(upload, info.code, info.message, info)
-        : this.state.change(upload, {
-            initStartedAt: null,
-            attempts: upload.attempts + 1,
-            nextActionAt: new Date(now.getTime() + delayMs),
-            error: info,
-          });
-    if (error instanceof TikTokApiError && error.isRateLimited()) {
-      const waitMs = (error.retryAfterSeconds ?? 60) * 1000;
-      return void (await retryLater(waitMs, {
-        ...tiktokInfo(error),
-        message: 'TikTok asked to slow down (rate_limit_exceeded); the upload waits and tries again.',
-      }));
-    }
-    // A definite answer from TikTok (init refused, or the token refresh refused): nothing was created.
-    if (error instanceof TikTokApiError)
-      return this.state.fail(upload, error.tiktokCode, error.message, tiktokInfo(error));
-    if (!inDoubt) {
-      // Failed before any init left (reading or refreshing the token): retrying is safe, unless the connection
-      // itself is gone (reauth_required, not_connected).
-      if (error instanceof AppError && error.status < 500) return this.state.fail(upload, error.code, error.message);
-      return void (await retryLater(backoffMs(upload.attempts), {
-        code: error instanceof AppError ? error.code : 'internal_error',
-        message: 'Preparing the TikTok request failed; retrying.',
-      }));
-    }
-    if (error instanceof TikTokUnavailableError && !error.deliveryUnknown) {
-      return void (await retryLater(backoffMs(upload.attempts), {
-        code: 'tiktok_unavailable',
-        message: 'TikTok could not be reached; retrying.',
-      }));
-    }
-    if (error instanceof TikTokUnavailableError) {
-      return this.state.fail(
-        upload,
-        'init_outcome_unknown',
-        'TikTok did not answer whether it created the post; not retried, to avoid a duplicate post.',
-        tiktokInfo(error),
-      );
-    }
-    return this.state.fail(
-      upload,
-      'init_outcome_unknown',
-      'The TikTok request failed in an unexpected way; not retried, to avoid a duplicate post.',
-    );
+    const decision = initFailure(error, { attempts: upload.attempts, inDoubt, now });
+    if (decision.kind === 'fail')
+      return this.state.fail(upload, decision.error.code, decision.error.message, decision.error);
+    // Nothing was created at TikTok, so the slot is given back and a later init is safe.
+    await this.state.change(upload, {
+      initStartedAt: null,
+      attempts: decision.attempts,
+      nextActionAt: decision.at,
+      error: decision.error,
+    });
   }
 }

@@ -1,17 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../../common/errors/app-error';
 import { RateLimiter } from '../../rate-limits/rate-limiter';
 import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
-import { TikTokApiError, TikTokUnavailableError } from '../../tiktok-api/tiktok-api.error';
 import { TikTokPublishStatus } from '../../tiktok-api/tiktok-api.models';
 import { TokensService } from '../../tokens/tokens.service';
 import { UploadChanges, UploadStateService } from '../upload-state.service';
 import { Upload } from '../upload.entity';
+import { processingTimedOut, statusFailure } from './status-failure';
 
 /** docs/tiktok.md §5.5: 30 status fetches per minute per access token. */
 export const STATUS_FETCHES_PER_MINUTE = 30;
-/** TikTok gives no time limit for processing (§8); a day after it was created the upload ends rather than hang. */
-const PROCESSING_DEADLINE_MS = 24 * 3_600_000;
 
 /** Follows a publish with status/fetch until TikTok reports a final state (docs/lessons.md #5: never assume success). */
 @Injectable()
@@ -24,7 +21,7 @@ export class PublishStatusService {
   ) {}
 
   async poll(upload: Upload, now: Date): Promise<void> {
-    if (now.getTime() - upload.createdAt.getTime() > PROCESSING_DEADLINE_MS) {
+    if (processingTimedOut(upload.createdAt, now)) {
       return this.state.fail(upload, 'tiktok_status_timeout', 'TikTok reported no final status within 24 hours.');
     }
     try {
@@ -70,28 +67,15 @@ export class PublishStatusService {
   }
 
   private afterError(upload: Upload, error: unknown, now: Date): UploadChanges {
-    if (error instanceof TikTokApiError && error.isRateLimited()) {
-      return {
-        error: {
-          code: 'rate_limit_exceeded',
-          message: 'TikTok asked to slow down status checks.',
-          tiktokCode: error.tiktokCode,
-          logId: error.logId,
-        },
-        nextActionAt: later(now, (error.retryAfterSeconds ?? 30) * 1000),
-      };
+    const decision = statusFailure(error, now);
+    switch (decision.kind) {
+      case 'retry':
+        return decision.error ? { error: decision.error, nextActionAt: decision.at } : { nextActionAt: decision.at };
+      case 'fail':
+        return { status: 'failed', error: decision.error, nextActionAt: null };
+      case 'rethrow':
+        throw error;
     }
-    if (error instanceof TikTokUnavailableError) return { nextActionAt: later(now, 5000) };
-    if (error instanceof TikTokApiError) {
-      return {
-        status: 'failed',
-        error: { code: error.tiktokCode, message: error.message, tiktokCode: error.tiktokCode, logId: error.logId },
-        nextActionAt: null,
-      };
-    }
-    if (error instanceof AppError)
-      return { status: 'failed', error: { code: error.code, message: error.message }, nextActionAt: null };
-    throw error;
   }
 }
 

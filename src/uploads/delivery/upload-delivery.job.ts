@@ -1,4 +1,5 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -8,7 +9,7 @@ import { Shutdown } from '../../common/lifecycle/shutdown';
 import { AppConfig } from '../../config/app-config';
 import { UploadStepService } from './upload-step.service';
 import { Upload } from '../upload.entity';
-import { leaseFree } from '../../common/lease';
+import { UploadRepository } from '../upload.repository';
 import { PeriodicTask } from '../../common/periodic-task';
 
 const TICK_MS = 250;
@@ -40,7 +41,7 @@ export class UploadDeliveryJob implements OnApplicationBootstrap, BeforeApplicat
   private stopping = false;
 
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly transfer: UploadStepService,
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
@@ -73,86 +74,46 @@ export class UploadDeliveryJob implements OnApplicationBootstrap, BeforeApplicat
     this.claims.tick();
   }
 
+  /** A context of its own: this pass's reads stay out of the uploads' contexts (and of the request that kicked it). */
+  @CreateRequestContext<UploadDeliveryJob>((job) => job.uploads)
   private async claimAndRun(): Promise<void> {
     if (this.isStopping() || this.active.size >= CONCURRENCY) return;
-    (await this.claimDue()).forEach((upload) => this.run(upload));
-  }
-
-  private async claimDue(): Promise<Upload[]> {
-    const now = this.clock.now();
-    const em = this.em.fork();
-    const due = await em.find(
-      Upload,
-      {
-        status: { $in: ['queued', 'uploading', 'processing'] },
-        nextActionAt: { $lte: now },
-        $and: [leaseFree(now), this.mine()],
-      },
-      { orderBy: { nextActionAt: 'asc' }, limit: CONCURRENCY - this.active.size, fields: ['id'] },
+    const claimant = { owner: this.owner, instanceId: this.instanceId, leaseMs: UPLOAD_LEASE_MS };
+    const claimed = await this.uploads.claimDue(this.clock.now(), claimant, CONCURRENCY - this.active.size, () =>
+      this.isStopping(),
     );
-    const claimed: Upload[] = [];
-    for (const { id } of due) {
-      if (this.isStopping()) break;
-      const taken = await em.nativeUpdate(
-        Upload,
-        { id, ...leaseFree(now) },
-        { leaseUntil: new Date(now.getTime() + UPLOAD_LEASE_MS), leaseOwner: this.owner },
-      );
-      if (taken === 1) claimed.push(await em.findOneOrFail(Upload, { id }, { disableIdentityMap: true }));
-    }
-    return claimed;
-  }
-
-  /** Media every instance can reach, and the media on this instance's own disk (it also deletes them at the end). */
-  private mine() {
-    return { $or: [{ mediaHolder: null }, { mediaHolder: this.instanceId }] };
+    claimed.forEach((upload) => this.run(upload));
   }
 
   private run(upload: Upload): void {
     let leaseLost = false;
     const heartbeat = setInterval(() => {
-      this.renewLease(upload.id).then(
+      this.uploads.renewLease(upload.id, this.owner, this.clock.now(), UPLOAD_LEASE_MS).then(
         (held) => (leaseLost ||= !held),
         (error: unknown) => this.logger.warn({ err: error, uploadId: upload.id }, 'Could not renew the upload lease'),
       );
     }, HEARTBEAT_MS);
-    const work = this.transfer
-      .advance(upload, {
-        now: () => this.clock.now(),
-        stopping: () => this.isStopping() || leaseLost,
-      })
-      .catch(async (error: unknown) => {
-        this.logger.error({ err: error, uploadId: upload.id }, 'Upload step failed; it will be retried');
-        const retryAt = new Date(this.clock.now().getTime() + 5000);
-        await this.em.fork().nativeUpdate(Upload, { id: upload.id }, { nextActionAt: retryAt });
-      })
-      .finally(async () => {
-        clearInterval(heartbeat);
-        await this.handBack(upload.id);
-        this.active.delete(work);
-        this.kick();
-      });
+    const work = this.advance(upload, () => this.isStopping() || leaseLost).finally(async () => {
+      clearInterval(heartbeat);
+      await this.uploads.releaseLease(upload.id, this.owner);
+      this.active.delete(work);
+      this.kick();
+    });
     this.active.add(work);
+  }
+
+  /** Each upload runs in its own context: several run at once, and none may see another's unit of work. */
+  @CreateRequestContext<UploadDeliveryJob>((job) => job.uploads)
+  private async advance(upload: Upload, stopping: () => boolean): Promise<void> {
+    try {
+      await this.transfer.advance(upload, { now: () => this.clock.now(), stopping });
+    } catch (error) {
+      this.logger.error({ err: error, uploadId: upload.id }, 'Upload step failed; it will be retried');
+      await this.uploads.postpone(upload.id, new Date(this.clock.now().getTime() + 5000));
+    }
   }
 
   private isStopping(): boolean {
     return this.stopping || this.shutdown.draining;
-  }
-
-  /** Frees the lease (if still ours) so any instance may claim the upload on its next tick, not after 30 s. */
-  private async handBack(id: string): Promise<void> {
-    await this.em.fork().nativeUpdate(Upload, { id, leaseOwner: this.owner }, { leaseUntil: null, leaseOwner: null });
-  }
-
-  /** False when another owner holds the upload now. */
-  private async renewLease(id: string): Promise<boolean> {
-    const renewed = await this.em
-      .fork()
-      .nativeUpdate(
-        Upload,
-        { id, leaseOwner: this.owner },
-        { leaseUntil: new Date(this.clock.now().getTime() + UPLOAD_LEASE_MS) },
-      );
-    return renewed === 1;
   }
 }

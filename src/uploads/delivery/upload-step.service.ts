@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
-import { TikTokApiError, TikTokUnavailableError, TikTokUploadRejectedError } from '../../tiktok-api/tiktok-api.error';
 import { TikTokChunkPut } from '../../tiktok-api/tiktok-api.models';
 import { MediaStorage } from '../../storage/media-storage';
 import { TokenCipher } from '../../common/crypto/token-cipher';
 import { PublishInitService } from './publish-init.service';
 import { mediaKeyOf } from '../intake/spool-files';
 import { PublishStatusService } from './publish-status.service';
-import { backoffMs, MAX_ATTEMPTS, tiktokInfo, uploadUrlAad } from './upload-retries';
+import { chunkFailure } from './chunk-failure';
+import { uploadUrlAad } from './upload-retries';
 import { UploadChanges, UploadStateService } from '../upload-state.service';
 import { chunkRange } from './chunk-plan';
 import { Upload } from '../upload.entity';
@@ -104,44 +104,44 @@ export class UploadStepService {
 
   /** Returns the progress to continue from, or undefined when this step ends here (rescheduled or failed). */
   private async chunkFailed(upload: Upload, error: unknown, now: Date): Promise<UploadChanges | undefined> {
-    if (
-      error instanceof TikTokUploadRejectedError &&
-      error.reason === 'range_mismatch' &&
-      upload.attempts < MAX_ATTEMPTS
-    ) {
-      // 416: TikTok's progress header says what it really holds; continue from there (§6.2).
-      chunkRetriesTotal.inc({ cause: 'range_mismatch' });
-      const received = error.uploadedRange ? error.uploadedRange.end + 1 : 0;
-      if (received >= upload.video!.sizeBytes) return this.allSent(upload, now);
-      if (received % upload.chunkSize! === 0)
-        return { uploadedBytes: received, uploadedChunks: received / upload.chunkSize!, attempts: upload.attempts + 1 };
+    const decision = chunkFailure(error, {
+      attempts: upload.attempts,
+      videoSizeBytes: upload.video!.sizeBytes,
+      chunkSize: upload.chunkSize!,
+      now,
+    });
+    if (decision.kind !== 'rethrow' && decision.cause) chunkRetriesTotal.inc({ cause: decision.cause });
+    switch (decision.kind) {
+      case 'continue':
+        return {
+          uploadedBytes: decision.uploadedBytes,
+          uploadedChunks: decision.uploadedChunks,
+          attempts: decision.attempts,
+        };
+      case 'all_sent':
+        return this.allSent(upload, now);
+      case 'reinit':
+        await this.state.change(upload, {
+          publishId: null,
+          uploadUrlCiphertext: null,
+          initStartedAt: null,
+          uploadedBytes: 0,
+          uploadedChunks: 0,
+          nextActionAt: now,
+        });
+        return undefined;
+      case 'retry':
+        await this.state.change(upload, {
+          attempts: decision.attempts,
+          nextActionAt: decision.at,
+          error: decision.error,
+        });
+        return undefined;
+      case 'fail':
+        await this.state.fail(upload, decision.error.code, decision.error.message, decision.error);
+        return undefined;
+      case 'rethrow':
+        throw error;
     }
-    if (error instanceof TikTokUploadRejectedError && error.reason === 'upload_url_expired') {
-      // The old publish can never complete without its bytes, so a fresh init cannot post the video twice.
-      chunkRetriesTotal.inc({ cause: 'upload_url_expired' });
-      await this.state.change(upload, {
-        publishId: null,
-        uploadUrlCiphertext: null,
-        initStartedAt: null,
-        uploadedBytes: 0,
-        uploadedChunks: 0,
-        nextActionAt: now,
-      });
-      return undefined;
-    }
-    if (error instanceof TikTokUnavailableError && upload.attempts + 1 < MAX_ATTEMPTS) {
-      chunkRetriesTotal.inc({ cause: 'unavailable' });
-      await this.state.change(upload, {
-        attempts: upload.attempts + 1,
-        nextActionAt: new Date(now.getTime() + backoffMs(upload.attempts)),
-        error: { code: 'tiktok_unavailable', message: 'TikTok did not accept a chunk; retrying.' },
-      });
-      return undefined;
-    }
-    if (error instanceof TikTokApiError) {
-      await this.state.fail(upload, error.tiktokCode, error.message, tiktokInfo(error));
-      return undefined;
-    }
-    throw error;
   }
 }

@@ -12,32 +12,52 @@ export interface SpooledFile {
   sizeBytes: number;
 }
 
-export interface MultipartUpload {
-  fields: Record<string, string>;
-  /** The first (for a video, the only) file. */
-  file?: SpooledFile;
-  /** Every file, in the order sent. */
-  files: SpooledFile[];
+/**
+ * The file part of a multipart upload, not read yet: the service decides after its checks whether to store it or
+ * drop it. Each way waits for the end of the form, so a broken rest of the body still refuses the request.
+ */
+export interface PendingVideo {
+  /** Streams the file into media storage under `key`; on any failure nothing is left there. */
+  store(key: string): Promise<SpooledFile>;
+  /** Reads the file and the rest of the form and keeps nothing (an idempotent replay). */
+  discard(): Promise<void>;
+  /** Stops reading the form because the request was refused; a no-op once the form is over. */
+  abandon(reason: unknown): Promise<void>;
 }
 
-export interface IntakeOptions {
-  /** Where the video goes, under a fresh key; nothing is left there when the intake fails. */
+/** Every file part of a form that takes several (`maxFiles`), not read yet; like PendingVideo. */
+export interface PendingFiles {
+  /** Streams each file part, in order, into media storage under `keyOf(its index)`; on any failure nothing is left. */
+  storeAll(keyOf: (index: number) => string): Promise<SpooledFile[]>;
+  discard(): Promise<void>;
+  abandon(reason: unknown): Promise<void>;
+}
+
+export interface MultipartForm {
+  /** The text fields that came before the file. */
+  fields: Record<string, string>;
+  /** The (first) file part. */
+  video: PendingVideo;
+  /** Every file part, for a form of several. */
+  files: PendingFiles;
+}
+
+export interface MultipartOptions {
+  /** Where `PendingVideo.store` writes; nothing is left there when the intake fails. */
   storage: MediaStorage;
-  /** The key of the file, or of the file with each index when the form takes several. */
-  key: string | ((index: number) => string);
   /** The most bytes of each file. */
   maxBytes: number;
-  /** The field of the file parts (`video` unless said); with `maxFiles`, how many it may hold (1 unless said). */
+  /** The field of the file parts (`video` unless said) and how many the form may hold (1 unless said). */
   fileField?: string;
   maxFiles?: number;
   /** The refusals for a file over `maxBytes` and for one file too many (413 and 400 unless said). */
   fileTooLarge?: (index: number) => AppError;
   tooManyFiles?: () => AppError;
-  /**
-   * Called once the form fields before the file are read, before a byte of the video is stored. Return false to
-   * discard the file (an idempotent replay); throw to refuse the request.
-   */
-  beforeFile: (fields: Record<string, string>) => Promise<boolean>;
+}
+
+interface SpoolOptions extends MultipartOptions {
+  key: string;
+  index: number;
 }
 
 const DEFAULT_FILE_FIELD = 'video';
@@ -47,8 +67,9 @@ const SPOOL_BUFFER_BYTES = 1024 * 1024;
 const ONE_FILE = `Send exactly one file, in the field "${DEFAULT_FILE_FIELD}".`;
 
 /**
- * Streams a multipart upload into media storage (a private spool file or an S3 object); memory stays flat whatever
- * the size. Crossing `maxBytes` stops at once with 413.
+ * Reads a multipart upload up to its file part and settles with the fields before it and the file, still unread;
+ * stored later, the file streams into media storage (a private spool file or an S3 object) and memory stays flat
+ * whatever the size. Crossing `maxBytes` stops at once with 413. A form that ends without the file is refused.
  *
  * Every stream the request owns (the request, the parser, the file part, the meter and the file) has an error
  * listener from the moment it exists, and every way out — refusal, a broken or cut body, the client going away,
@@ -56,12 +77,11 @@ const ONE_FILE = `Send exactly one file, in the field "${DEFAULT_FILE_FIELD}".`;
  * the file part, aborts a write in progress (which removes what was written: the partial file, or the multipart
  * upload in the bucket), removes the object in case it was complete, and only then settles.
  */
-export function receiveMultipart(req: Request, options: IntakeOptions): Promise<MultipartUpload> {
+export function readMultipartForm(req: Request, options: MultipartOptions): Promise<MultipartForm> {
   const FILE_FIELD = options.fileField ?? DEFAULT_FILE_FIELD;
   const maxFiles = options.maxFiles ?? 1;
-  const keyOf = (index: number) => (typeof options.key === 'string' ? options.key : options.key(index));
   const tooManyFiles = () => options.tooManyFiles?.() ?? new ValidationFailedError(ONE_FILE);
-  return new Promise((resolve, reject) => {
+  return new Promise((resolveForm, rejectForm) => {
     let parser: busboy.Busboy;
     try {
       parser = busboy({
@@ -69,25 +89,30 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
         highWaterMark: SPOOL_BUFFER_BYTES,
         fileHwm: SPOOL_BUFFER_BYTES,
         // busboy reports the limit when the file reaches fileSize, so one byte more lets maxBytes itself through.
-        limits: {
-          files: maxFiles,
-          fileSize: options.maxBytes + 1,
-          fields: 30,
-          fieldSize: 16_384,
-          parts: 39 + maxFiles,
-        },
+        limits: { files: maxFiles, fileSize: options.maxBytes + 1, fields: 30, fieldSize: 16_384, parts: 39 + maxFiles },
       });
     } catch {
-      return reject(new ValidationFailedError('Send the video as multipart/form-data with a boundary.'));
+      return rejectForm(new ValidationFailedError('Send the video as multipart/form-data with a boundary.'));
     }
     const fields: Record<string, string> = {};
     const fileStreams: Readable[] = [];
-    const files: SpooledFile[] = [];
-    // Settles once every file so far is stored (or discarded); each file waits for the one before it.
-    let spooling: Promise<void> | undefined;
-    let keep: Promise<boolean> | undefined;
+    const storedKeys: string[] = [];
+    const stored: SpooledFile[] = [];
+    // Set once the handler decided: `keyOf` stores each file part as it comes (each after the one before), or discards.
+    let keyOf: ((index: number) => string) | undefined;
+    let discarding = false;
+    let spooling: Promise<unknown> | undefined;
     let settled = false;
     const writing = new AbortController();
+    // Settles when the whole form is read (resolves) or `fail` has cleaned up (rejects); the pending video waits on it.
+    let endForm!: () => void;
+    let refuseForm!: (error: unknown) => void;
+    const formEnded = new Promise<void>((resolve, reject) => {
+      endForm = resolve;
+      refuseForm = reject;
+    });
+    // Heard here so a refusal nobody waits for (the service gave up on the file) is never an unhandled rejection.
+    formEnded.catch(() => undefined);
 
     const fail = (error: unknown) => {
       if (settled) return;
@@ -101,11 +126,52 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
       req.resume();
       const removed = Promise.resolve(spooling)
         .catch(() => undefined)
-        .then(() => Promise.all(fileStreams.map((_, index) => options.storage.delete(keyOf(index)))));
-      void removed.then(
-        () => reject(error),
-        () => reject(error),
-      );
+        .then(() => Promise.all(storedKeys.map((key) => options.storage.delete(key))));
+      const refuse = () => {
+        rejectForm(error);
+        refuseForm(error);
+      };
+      void removed.then(refuse, refuse);
+    };
+
+    /** Queues the file part at `index` behind the ones before it, once the handler chose to store them. */
+    const storeNext = (index: number) => {
+      const key = keyOf!(index);
+      storedKeys.push(key);
+      const previous = spooling;
+      spooling = Promise.resolve(previous).then(async () => {
+        // After a failure the part is destroyed: a write begun now would never end, and leave a file nobody removes.
+        if (writing.signal.aborted) return;
+        stored[index] = await spool(fileStreams[index], { ...options, key, index }, writing.signal);
+      });
+      spooling.catch(fail);
+    };
+    const pendingFiles: PendingFiles = {
+      storeAll: async (keys) => {
+        // Begun after a failure, a write would leave a file nobody removes: that failure is the answer instead.
+        if (settled) await formEnded;
+        keyOf = keys;
+        fileStreams.forEach((_, index) => storeNext(index));
+        // Rejects only once `fail` has cleaned up, with the first failure (the write's own, or the body's). A form
+        // read to its end before the choice (small parts wait buffered) has its writes still running here.
+        await formEnded;
+        await spooling;
+        return stored;
+      },
+      discard: () => {
+        discarding = true;
+        if (!settled) fileStreams.forEach((stream) => stream.resume());
+        return formEnded;
+      },
+      abandon: (reason) => {
+        fail(reason);
+        return formEnded.catch(() => undefined);
+      },
+    };
+    const pendingVideo: PendingVideo = {
+      store: async (key) => (await pendingFiles.storeAll(() => key))[0],
+      discard: pendingFiles.discard,
+      abandon: pendingFiles.abandon,
     };
 
     parser.on('field', (name, value, info) => {
@@ -138,14 +204,14 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
         stream.resume();
         return fail(tooManyFiles());
       }
-      const index = fileStreams.length;
       fileStreams.push(stream);
-      keep ??= options.beforeFile({ ...fields });
-      spooling = Promise.all([keep, spooling]).then(async ([kept]) => {
-        if (settled || !kept) return void stream.resume();
-        files[index] = await spool(stream, { ...options, key: keyOf(index), index }, writing.signal);
-      });
-      spooling.catch(fail);
+      // Later parts arrive only once the first is read: the handler has chosen by then.
+      if (fileStreams.length > 1) {
+        if (keyOf) storeNext(fileStreams.length - 1);
+        else if (discarding) stream.resume();
+        return;
+      }
+      resolveForm({ fields: { ...fields }, video: pendingVideo, files: pendingFiles });
     });
     parser.on('partsLimit', () => fail(new ValidationFailedError('Too many form parts.')));
     parser.on('fieldsLimit', () => fail(new ValidationFailedError('Too many form fields.')));
@@ -153,10 +219,20 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
     parser.on('error', () => fail(new ValidationFailedError('The multipart body is malformed or ends early.')));
     parser.on('close', () => {
       if (settled) return;
+      if (fileStreams.length === 0) {
+        return fail(
+          new ValidationFailedError(
+            FILE_FIELD === DEFAULT_FILE_FIELD
+              ? 'Send the video file in the multipart field "video", after the other fields.'
+              : `Send the files in multipart parts named "${FILE_FIELD}", after the other fields.`,
+            { field: FILE_FIELD },
+          ),
+        );
+      }
       Promise.resolve(spooling).then(() => {
         if (settled) return;
         settled = true;
-        resolve({ fields, file: files[0], files: files.filter(Boolean) });
+        endForm();
       }, fail);
     });
     const aborted = () => fail(new ValidationFailedError('The request was aborted before the video arrived.'));
@@ -168,11 +244,7 @@ export function receiveMultipart(req: Request, options: IntakeOptions): Promise<
   });
 }
 
-async function spool(
-  stream: Readable,
-  options: IntakeOptions & { key: string; index: number },
-  signal: AbortSignal,
-): Promise<SpooledFile> {
+async function spool(stream: Readable, options: SpoolOptions, signal: AbortSignal): Promise<SpooledFile> {
   const tooLarge =
     options.fileTooLarge?.(options.index) ??
     new AppError(

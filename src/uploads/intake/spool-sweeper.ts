@@ -1,7 +1,9 @@
-import { EntityManager } from '@mikro-orm/core';
+import { CreateRequestContext } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { MediaStorage } from '../../storage/media-storage';
 import { ActiveSpoolFiles, isSpoolFileName, mediaKeyOf } from './spool-files';
+import { UploadRepository } from '../upload.repository';
 import { Upload } from '../upload.entity';
 
 /**
@@ -27,12 +29,13 @@ export class SpoolSweeper {
   private readonly logger = new Logger(SpoolSweeper.name);
 
   constructor(
-    private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly active: ActiveSpoolFiles,
     private readonly storage: MediaStorage,
   ) {}
 
   /** Returns the names of the files it deleted. */
+  @CreateRequestContext<SpoolSweeper>((sweeper) => sweeper.uploads)
   async sweep(now: Date): Promise<string[]> {
     const aborted = await this.storage.abortIncompleteUploadsOlderThan(
       new Date(now.getTime() - INCOMPLETE_UPLOAD_MAX_AGE_MS),
@@ -54,9 +57,6 @@ export class SpoolSweeper {
 
   /** By key, so a spool folder spelled differently since (relative, absolute) still matches its rows. */
   private async namedByUploads(): Promise<Set<string>> {
-    const uploads = await this.em
-      .fork()
-      .find(Upload, { spoolPath: { $ne: null } }, { fields: ['spoolPath'], disableIdentityMap: true });
-    return new Set(uploads.map((upload) => mediaKeyOf(upload.spoolPath!)));
+    return new Set((await this.uploads.spoolPaths()).map(mediaKeyOf));
   }
 }

@@ -1,9 +1,7 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { Request } from 'express';
 import { AuthenticatedTenant } from '../../common/auth/authenticated-tenant';
 import { AppError, ValidationFailedError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
@@ -18,11 +16,12 @@ import { checkDirectPost } from '../direct-post-rules';
 import { checkMediaUrl } from '../media-urls';
 import { CreateUploadDto } from '../dto/create-upload.dto';
 import { UploadResponse } from '../dto/upload.response';
-import { IntakeLimits } from './intake-limits';
-import { receiveMultipart, SpooledFile } from './multipart-intake';
+import { validIdempotencyKey } from './idempotency-key';
+import { PendingVideo, SpooledFile } from './multipart-intake';
 import { ActiveSpoolFiles, mediaKeyOf, newSpoolKey, spoolPathOf } from './spool-files';
 
 import { Upload, UploadMalwareScan, UploadVideoInfo } from '../upload.entity';
+import { UploadRepository } from '../upload.repository';
 import { UploadDeliveryJob } from '../delivery/upload-delivery.job';
 import { uploadsRejectedTotal } from '../uploads.metrics';
 import { probeStoredVideo } from '../video/video-probe';
@@ -46,78 +45,65 @@ const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as con
 export class UploadIntakeService {
   constructor(
     private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly tokens: TokensService,
     private readonly tiktok: TikTokApiClient,
     private readonly rateLimiter: RateLimiter,
     private readonly worker: UploadDeliveryJob,
     private readonly scanner: MalwareScanner,
     private readonly config: ConfigService<AppConfig, true>,
-    private readonly limits: IntakeLimits,
     private readonly activeSpool: ActiveSpoolFiles,
     private readonly storage: MediaStorage,
   ) {}
 
-  async createUpload(caller: AuthenticatedTenant, req: Request, idempotencyKey?: string): Promise<UploadResponse> {
+  /**
+   * `video` is the unread file of a multipart form (UploadIntakeInterceptor), undefined for JSON; `dto` has passed
+   * the ValidationPipe, and the interceptor has refused a malformed Idempotency-Key before anything was read.
+   */
+  async createUpload(
+    caller: AuthenticatedTenant,
+    dto: CreateUploadDto,
+    video: PendingVideo | undefined,
+    idempotencyKey?: string,
+  ): Promise<UploadResponse> {
     const key = validIdempotencyKey(idempotencyKey);
-    if (!req.is('multipart/form-data')) return this.createFromUrl(caller, req.body as Record<string, unknown>, key);
-    return this.createFromMultipart(caller, req, key);
+    if (!video) return this.createFromUrl(caller, dto, key);
+    return this.createFromMultipart(caller, dto, video, key);
   }
 
-  private async createFromMultipart(caller: AuthenticatedTenant, req: Request, key?: string): Promise<UploadResponse> {
-    const { spoolDir, maxBytes } = this.config.get('uploads', { infer: true });
-    // The free-disk check guards the local spool folder only; a bucket has no such limit to check.
-    const local = this.storage.kind === 'local';
-    if (local) await this.storage.ping();
-    const release = await this.limits.admit(caller.apiKeyId, local ? spoolDir : undefined, declaredLength(req));
+  private async createFromMultipart(
+    caller: AuthenticatedTenant,
+    dto: CreateUploadDto,
+    video: PendingVideo,
+    key?: string,
+  ): Promise<UploadResponse> {
+    // The checks come before a byte of the file is stored; a replay reads past it.
+    const prepared = await this.prepare(caller, dto, key);
+    if (prepared.existing) {
+      await video.discard();
+      return prepared.existing;
+    }
     // Until the row naming it is stored (or it is removed), the object is this intake's: the sweep leaves it alone.
     const mediaKey = newSpoolKey();
     this.activeSpool.add(mediaKey);
     try {
-      let prepared: Prepared | undefined;
-      const received = await receiveMultipart(req, {
-        storage: this.storage,
-        key: mediaKey,
-        maxBytes,
-        beforeFile: async (fields) => {
-          // The fields are checked before a byte of the file is stored, so they must come first.
-          if (fields.userId === undefined) {
-            throw new ValidationFailedError(
-              'The form has no userId before its file: send the fields (userId, mode, ...) first and the file "video" last.',
-              { field: 'userId' },
-            );
-          }
-          prepared = await this.prepare(caller, fields, key);
-          return !prepared.existing;
-        },
-      });
-      if (prepared?.existing) return prepared.existing;
-      if (!received.file || !prepared) {
-        throw new ValidationFailedError('Send the video file in the multipart field "video", after the other fields.');
-      }
-      return await this.acceptFile(caller, prepared, received.file, key);
+      const file = await video.store(mediaKey);
+      return await this.acceptFile(caller, prepared, file, key);
     } catch (error) {
       await this.storage.delete(mediaKey);
       throw error;
     } finally {
       this.activeSpool.delete(mediaKey);
-      release();
     }
   }
 
   private async createFromUrl(
     caller: AuthenticatedTenant,
-    body: Record<string, unknown>,
+    dto: CreateUploadDto,
     key?: string,
   ): Promise<UploadResponse> {
-    if (body && typeof body === 'object' && 'video' in body) {
-      throw new ValidationFailedError(
-        'A JSON body cannot carry the file: send multipart/form-data with the file in "video", or JSON with videoUrl.',
-        { field: 'video' },
-      );
-    }
-    const prepared = await this.prepare(caller, body ?? {}, key);
+    const prepared = await this.prepare(caller, dto, key);
     if (prepared.existing) return prepared.existing;
-    const { dto } = prepared;
     if (!dto.videoUrl) {
       throw new ValidationFailedError(
         'Send a video file as multipart/form-data (field "video"), or JSON with videoUrl.',
@@ -128,8 +114,7 @@ export class UploadIntakeService {
     return this.insert(caller, prepared, { source: 'url', videoUrl: dto.videoUrl }, key);
   }
 
-  private async prepare(caller: AuthenticatedTenant, fields: Record<string, unknown>, key?: string): Promise<Prepared> {
-    const dto = await validated(fields);
+  private async prepare(caller: AuthenticatedTenant, dto: CreateUploadDto, key?: string): Promise<Prepared> {
     const mode = dto.mode ?? 'inbox';
     const connection = await this.tokens.activeConnectionOf(caller.tenantId, dto.userId);
     if (!connection.scopes.includes(REQUIRED_SCOPE[mode])) {
@@ -148,9 +133,7 @@ export class UploadIntakeService {
       this.config.get('rateLimits', { infer: true }).uploadsPerMinute,
     );
     if (key) {
-      const existing = await this.em
-        .fork()
-        .findOne(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      const existing = await this.uploads.findByIdempotencyKey(caller.tenantId, dto.userId, key);
       if (existing) return { dto, connectionId: connection.id, existing: toUploadResponse(existing) };
     }
     return { dto, connectionId: connection.id };
@@ -236,6 +219,7 @@ export class UploadIntakeService {
     key?: string,
   ): Promise<UploadResponse> {
     const { dto } = prepared;
+    // A fork: when the insert loses an idempotency race, the refused entity stays in it, not in the request's context.
     const em = this.em.fork();
     const upload = em.create(Upload, {
       tenant: em.getReference(Tenant, caller.tenantId),
@@ -265,38 +249,14 @@ export class UploadIntakeService {
       if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
       // Two requests with one Idempotency-Key raced: the first one's upload is the answer.
       if (source.spoolPath) await this.storage.delete(mediaKeyOf(source.spoolPath));
-      const existing = await this.em
-        .fork()
-        .findOneOrFail(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      const existing = await this.uploads.findOneOrFail({
+        tenant: caller.tenantId,
+        userId: dto.userId,
+        idempotencyKey: key,
+      });
       return toUploadResponse(existing);
     }
     this.worker.kick();
     return toUploadResponse(upload);
   }
-}
-
-async function validated(fields: Record<string, unknown>): Promise<CreateUploadDto> {
-  const dto = plainToInstance(CreateUploadDto, fields);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) {
-    const problems = errors.flatMap((e) =>
-      Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }),
-    );
-    throw new ValidationFailedError(`Invalid request: ${problems.join('; ')}.`, { problems });
-  }
-  return dto;
-}
-
-/** What the client says it will send (0 when it does not say, e.g. chunked). */
-function declaredLength(req: Request): number {
-  const length = Number(req.headers['content-length']);
-  return Number.isSafeInteger(length) && length > 0 ? length : 0;
-}
-
-export function validIdempotencyKey(key: string | undefined): string | undefined {
-  if (key === undefined || key === '') return undefined;
-  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
-    throw new ValidationFailedError('Idempotency-Key must be 1 to 200 visible ASCII characters.');
-  }
-  return key;
 }

@@ -1,9 +1,7 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { AuthenticatedTenant } from '../../common/auth/authenticated-tenant';
 import { AppError, ValidationFailedError } from '../../common/errors/app-error';
@@ -15,8 +13,10 @@ import { TokensService } from '../../tokens/tokens.service';
 import { UploadDeliveryJob } from '../delivery/upload-delivery.job';
 import { toUploadResponse } from '../dto/upload.mapping';
 import { UploadResponse } from '../dto/upload.response';
-import { validIdempotencyKey } from '../intake/upload-intake.service';
+import { validIdempotencyKey } from '../intake/idempotency-key';
+import { PendingFiles } from '../intake/multipart-intake';
 import { Upload } from '../upload.entity';
+import { UploadRepository } from '../upload.repository';
 import { CreatePhotoPostDto } from './dto/create-photo-post.dto';
 import { PhotoFilesIntake } from './photo-files-intake';
 import { checkMediaUrl } from '../media-urls';
@@ -39,6 +39,7 @@ const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as con
 export class PhotoIntakeService {
   constructor(
     private readonly em: EntityManager,
+    @InjectRepository(Upload) private readonly uploads: UploadRepository,
     private readonly tokens: TokensService,
     private readonly tiktok: TikTokApiClient,
     private readonly rateLimiter: RateLimiter,
@@ -47,34 +48,34 @@ export class PhotoIntakeService {
     private readonly files: PhotoFilesIntake,
   ) {}
 
-  async createPhotoPost(caller: AuthenticatedTenant, req: Request, idempotencyKey?: string): Promise<UploadResponse> {
+  /**
+   * `photos` are the unread image parts of a multipart form (PhotoIntakeInterceptor), undefined for JSON; `dto` has
+   * passed the ValidationPipe.
+   */
+  async createPhotoPost(
+    caller: AuthenticatedTenant,
+    dto: CreatePhotoPostDto,
+    photos: PendingFiles | undefined,
+    idempotencyKey?: string,
+  ): Promise<UploadResponse> {
     const key = validIdempotencyKey(idempotencyKey);
-    if (req.is('multipart/form-data')) {
-      if (!this.config.get('media', { infer: true }).publicUrl) throw formsNeedMediaPublicUrl();
-      return this.files.receive(caller, req, {
-        prepare: async (fields) => {
-          const prepared = await this.prepare(caller, fields, key);
-          if (!prepared.existing) await this.checkCreator(caller, prepared.dto);
-          return prepared;
-        },
-        accept: (prepared, media) => this.insert(caller, prepared, media, key),
-      });
+    if (!photos) return this.createFromUrls(caller, dto, key);
+    // The checks come before a byte of an image is stored; a replay reads past them.
+    const prepared = await this.prepare(caller, dto, key);
+    if (prepared.existing) {
+      await photos.discard();
+      return prepared.existing;
     }
-    return this.createFromUrls(caller, (req.body ?? {}) as Record<string, unknown>, key);
+    await this.checkCreator(caller, dto);
+    return this.files.accept(photos, dto.coverIndex ?? 0, (media) => this.insert(caller, prepared, media, key));
   }
 
   private async createFromUrls(
     caller: AuthenticatedTenant,
-    body: Record<string, unknown>,
+    dto: CreatePhotoPostDto,
     key?: string,
   ): Promise<UploadResponse> {
-    if ('photos' in body) {
-      throw new ValidationFailedError(
-        'A JSON body cannot carry image files: send multipart/form-data with "photos" parts, or JSON with photoUrls.',
-        { field: 'photos' },
-      );
-    }
-    const prepared = await this.prepare(caller, body, key);
+    const prepared = await this.prepare(caller, dto, key);
     if (prepared.existing) return prepared.existing;
     const { photoUrls, coverIndex = 0 } = prepared.dto;
     if (!photoUrls) {
@@ -92,12 +93,11 @@ export class PhotoIntakeService {
   }
 
   /** The checks every form shares, in the order that spends the least on a bad request. */
-  async prepare(
+  private async prepare(
     caller: AuthenticatedTenant,
-    fields: Record<string, unknown>,
+    dto: CreatePhotoPostDto,
     key?: string,
   ): Promise<PreparedPhotoPost> {
-    const dto = await validated(fields);
     checkPhotoText(dto);
     const connection = await this.tokens.activeConnectionOf(caller.tenantId, dto.userId);
     const scope = REQUIRED_SCOPE[dto.mode];
@@ -116,16 +116,14 @@ export class PhotoIntakeService {
       this.config.get('rateLimits', { infer: true }).uploadsPerMinute,
     );
     if (key) {
-      const existing = await this.em
-        .fork()
-        .findOne(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
+      const existing = await this.uploads.findByIdempotencyKey(caller.tenantId, dto.userId, key);
       if (existing) return { dto, connectionId: connection.id, existing: toUploadResponse(existing) };
     }
     return { dto, connectionId: connection.id };
   }
 
   /** Direct posts follow the creator's settings of right now (docs/tiktok.md §5.1: query it fresh). */
-  async checkCreator(caller: AuthenticatedTenant, dto: CreatePhotoPostDto): Promise<void> {
+  private async checkCreator(caller: AuthenticatedTenant, dto: CreatePhotoPostDto): Promise<void> {
     if (dto.mode !== 'direct') return;
     const creator = await this.tokens.withAccessToken(caller.tenantId, dto.userId, (token) =>
       this.tiktok.queryCreatorInfo(token),
@@ -134,7 +132,7 @@ export class PhotoIntakeService {
   }
 
   /** Stores the queued upload; `created` is false when an earlier request with the same Idempotency-Key won. */
-  async insert(
+  private async insert(
     caller: AuthenticatedTenant,
     prepared: PreparedPhotoPost,
     media: Pick<Upload, 'source' | 'photos'> & Partial<Pick<Upload, 'id' | 'mediaHolder'>>,
@@ -168,35 +166,10 @@ export class PhotoIntakeService {
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
       // Two requests with one Idempotency-Key raced: the first one's upload is the answer.
-      const existing = await this.em
-        .fork()
-        .findOneOrFail(Upload, { tenant: caller.tenantId, userId: dto.userId, idempotencyKey: key });
-      return { upload: toUploadResponse(existing), created: false };
+      const existing = await this.uploads.findByIdempotencyKey(caller.tenantId, dto.userId, key);
+      return { upload: toUploadResponse(existing!), created: false };
     }
     this.worker.kick();
     return { upload: toUploadResponse(upload), created: true };
   }
-}
-
-/** Received images must be served to TikTok from somewhere it can reach (docs/tiktok.md §6.3, §5.4: pull only). */
-function formsNeedMediaPublicUrl(): AppError {
-  return new AppError(
-    'unsupported_media_type',
-    'This gateway takes photo posts as application/json with photoUrls only: it has no MEDIA_PUBLIC_URL from which ' +
-      'TikTok could pull received images.',
-    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-    { contentType: 'multipart/form-data', accepted: ['application/json'] },
-  );
-}
-
-async function validated(fields: Record<string, unknown>): Promise<CreatePhotoPostDto> {
-  const dto = plainToInstance(CreatePhotoPostDto, fields);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) {
-    const problems = errors.flatMap((e) =>
-      Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }),
-    );
-    throw new ValidationFailedError(`Invalid request: ${problems.join('; ')}.`, { problems });
-  }
-  return dto;
 }

@@ -1,6 +1,5 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Request } from 'express';
 import { ApiKeyAuth, CurrentTenant, IdempotencyKey, IdempotencyKeyHeader } from '../../common/auth/auth.decorators';
 import { AuthenticatedTenant } from '../../common/auth/authenticated-tenant';
 import { ApiErrorResponse, ApiRateLimitedResponse, ApiValidationFailedResponse } from '../../common/http/api-errors';
@@ -8,6 +7,10 @@ import { AcceptsBodies } from '../../common/http/content-type.guard';
 import { RefusedWhileShuttingDown } from '../../common/lifecycle/shutdown-guards';
 import { UploadResponse } from '../dto/upload.response';
 import { PHOTO_POST_REQUEST_BODY } from './photo-form.schema';
+import { PendingFiles } from '../intake/multipart-intake';
+import { UploadFields } from '../intake/upload-intake.decorators';
+import { CreatePhotoPostDto } from './dto/create-photo-post.dto';
+import { PhotoIntakeInterceptor, UploadedPhotos } from './photo-intake.interceptor';
 import { PhotoIntakeService } from './photo-intake.service';
 
 @ApiTags('publishing')
@@ -30,6 +33,7 @@ export class PhotosController {
     ['application/json', 'multipart/form-data'],
     'Send application/json with photoUrls, or multipart/form-data (the fields, then the images in "photos").',
   )
+  @UseInterceptors(PhotoIntakeInterceptor)
   @ApiOperation({ requestBody: PHOTO_POST_REQUEST_BODY })
   @ApiAcceptedResponse({ type: UploadResponse, description: 'Accepted; follow it with getUpload or its events' })
   @ApiErrorResponse(403, ['forbidden'], 'The user did not grant the scope this mode needs')
@@ -58,9 +62,10 @@ export class PhotosController {
   )
   createPhotoPost(
     @CurrentTenant() caller: AuthenticatedTenant,
-    @Req() req: Request,
+    @UploadFields() dto: CreatePhotoPostDto,
+    @UploadedPhotos() photos: PendingFiles | undefined,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<UploadResponse> {
-    return this.intake.createPhotoPost(caller, req, idempotencyKey);
+    return this.intake.createPhotoPost(caller, dto, photos, idempotencyKey);
   }
 }

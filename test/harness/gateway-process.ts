@@ -1,12 +1,10 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 
 /**
@@ -32,21 +30,35 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** A free TCP port on 127.0.0.1 (the gateway must know its port before it starts: the redirect URI names it). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 export interface ProcessExit {
   code: number | null;
   signal: NodeJS.Signals | null;
 }
 
-/** `node dist/src/main.js` as a separate process, as production runs it, with its output kept for inspection. */
+export interface StartOptions {
+  /**
+   * Run the process in its own mount namespace with an empty tmpfs over this folder, as if it were on another host
+   * that cannot see it (needs root and util-linux's `unshare`).
+   */
+  hide?: string;
+  /** The node arguments instead of just `main` (e.g. `npm-cli.js start`, or profiling flags before `main`). */
+  nodeArgs?: string[];
+  /** Answered 200 once the process is up; `/health/ready` unless said otherwise. */
+  readyPath?: string;
+  timeoutMs?: number;
+  /** Keep stdout and stderr for `logs()`; without, stdout is drained (a benchmark's request logs would pile up). */
+  keepLogs?: boolean;
+}
+
+const running = new Set<GatewayProcess>();
+// A suite or benchmark that throws must not leave a gateway behind, holding its port.
+process.once('exit', () => running.forEach((gateway) => gateway.signal('SIGKILL')));
+
+/**
+ * `node dist/src/main.js` as a separate process, as production runs it. It runs in a process group of its own and
+ * signals go to the whole group: under `npm start` the gateway is npm's child, which a signal to npm alone would
+ * leave running.
+ */
 export class GatewayProcess {
   private output = '';
   private exited: Promise<ProcessExit>;
@@ -54,24 +66,26 @@ export class GatewayProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly baseUrl: string,
+    keepLogs: boolean,
   ) {
-    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString('utf8')));
+    const keep = (chunk: Buffer) => (this.output += chunk.toString('utf8'));
+    if (keepLogs) child.stdout?.on('data', keep);
+    else child.stdout?.resume();
+    child.stderr?.on('data', keep);
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    running.add(this);
+    void this.exited.then(() => running.delete(this));
   }
 
-  /**
-   * Starts `main` (from ensureBuilt) on `port` with exactly `env` (plus PATH) and waits until /health/ready answers 200.
-   * With `hide`, the process runs in its own mount namespace with an empty tmpfs over that folder, as if it were on
-   * another host that cannot see it (needs root and util-linux's `unshare`).
-   */
+  /** Starts `main` (from ensureBuilt) on `port` with exactly `env` (plus PATH and HOME) and waits until it is ready. */
   static async start(
     main: string,
     port: number,
     env: Record<string, string>,
     cwd: string,
-    options: { hide?: string } = {},
+    options: StartOptions = {},
   ): Promise<GatewayProcess> {
+    const nodeArgs = options.nodeArgs ?? [main];
     const [command, args] = options.hide
       ? [
           'unshare',
@@ -83,17 +97,24 @@ export class GatewayProcess {
             '-c',
             'mount -t tmpfs tmpfs "$1" && exec "$2" "$3"',
             'sh',
-          ].concat([options.hide, process.execPath, main]),
+          ].concat([options.hide, process.execPath, ...nodeArgs]),
         ]
-      : [process.execPath, [main]];
+      : [process.execPath, nodeArgs];
     const child = spawn(command, args, {
       cwd,
       // The copy of dist/ lives outside the repository; its packages still come from the repository's node_modules.
-      env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), PORT: String(port), ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_PATH: join(ROOT, 'node_modules'),
+        PORT: String(port),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
-    const gateway = new GatewayProcess(child, `http://127.0.0.1:${port}`);
-    await gateway.waitUntilReady();
+    const gateway = new GatewayProcess(child, `http://127.0.0.1:${port}`, options.keepLogs ?? true);
+    await gateway.waitUntilReady(options.readyPath ?? '/health/ready', options.timeoutMs ?? 30_000);
     return gateway;
   }
 
@@ -112,15 +133,30 @@ export class GatewayProcess {
     return this.output;
   }
 
+  /** Peak resident set size so far (`VmHWM`), in KiB: the benchmarks' memory figure. */
+  peakRssKb(): number {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+    if (!match) throw new Error(`no VmHWM for pid ${this.pid}`);
+    return Number(match[1]);
+  }
+
   /** SIGKILL: no shutdown hook runs, leases stay taken, in-flight requests are cut. */
   async kill9(): Promise<void> {
-    this.child.kill('SIGKILL');
+    this.signal('SIGKILL');
     await this.exited;
   }
 
   /** SIGTERM, as an orchestrator sends it to start a shutdown; returns at once (see `waitForExit`). */
   terminate(): void {
-    this.child.kill('SIGTERM');
+    this.signal('SIGTERM');
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
   }
 
   /** How the process ended, or undefined when it is still running after `timeoutMs`. */
@@ -129,19 +165,20 @@ export class GatewayProcess {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGTERM');
+    if (!this.isRunning()) return;
+    this.signal('SIGTERM');
     const stopped = await Promise.race([this.exited.then(() => true), sleep(10_000, false, { ref: false })]);
     if (!stopped) await this.kill9();
   }
 
-  private async waitUntilReady(timeoutMs = 30_000): Promise<void> {
+  private async waitUntilReady(path: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`Gateway exited ${this.child.exitCode}:\n${this.output}`);
-      const ready = await fetch(`${this.baseUrl}/health/ready`).catch(() => undefined);
+      const ready = await fetch(`${this.baseUrl}${path}`).catch(() => undefined);
+      await ready?.body?.cancel();
       if (ready?.status === 200) return;
-      await sleep(100);
+      await sleep(10);
     }
     await this.kill9();
     throw new Error(`Gateway not ready in ${timeoutMs} ms:\n${this.output}`);

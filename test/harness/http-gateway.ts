@@ -1,17 +1,18 @@
-import { openAsBlob } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
+import { request } from 'node:http';
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FINAL_STATUSES } from '../../../src/uploads/upload.entity';
+import { FINAL_STATUSES } from '../../src/uploads/upload.entity';
+import type { components } from '../client/gateway-api';
+import { consentAtSandbox } from './sandbox-consent';
 
-export interface UploadView {
-  id: string;
-  status: string;
-  publishId: string | null;
-  error: { code: string } | null;
-  progress: { uploadedBytes: number; totalBytes: number; uploadedChunks: number; totalChunks: number };
-}
+/** An upload as the API answers it (the type generated from the OpenAPI document). */
+export type UploadView = components['schemas']['UploadResponse'];
 
-/** A gateway reached over real HTTP (a spawned process), driven like an internal team and a browser would. */
+/**
+ * A gateway reached over real HTTP (a spawned process), driven like an internal team and a browser would; the
+ * reliability suites and the benchmarks share it.
+ */
 export class HttpGateway {
   constructor(
     readonly baseUrl: string,
@@ -42,14 +43,9 @@ export class HttpGateway {
     const start = await fetch(link.url, { redirect: 'manual' });
     await expectStatus(start, 302);
     const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0];
-    const authorize = new URL(start.headers.get('location') ?? '');
-    authorize.searchParams.set('sandbox_account', account);
-    authorize.searchParams.set('sandbox_decision', 'approve');
-    const consent = await fetch(authorize, { redirect: 'manual' });
-    await expectStatus(consent, 302);
-    const back = consent.headers.get('location') ?? '';
+    const back = await consentAtSandbox(start.headers.get('location') ?? '', account);
     await expectStatus(await fetch(back, { headers: { Cookie: cookie } }), 200);
-    return new URL(back).searchParams.get('code') ?? '';
+    return back.searchParams.get('code') ?? '';
   }
 
   async status(userId: string): Promise<{ connected: boolean; status: string; accessTokenExpiresAt?: string }> {
@@ -61,16 +57,45 @@ export class HttpGateway {
     return this.api('GET', `/api/tiktok/creator-info?userId=${encodeURIComponent(userId)}`);
   }
 
-  async postVideo(file: string, fields: Record<string, string>): Promise<UploadView> {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(fields)) form.append(name, value);
-    form.append('video', await openAsBlob(file, { type: 'video/mp4' }), basename(file));
-    const response = await fetch(`${this.baseUrl}/api/tiktok/upload`, {
-      method: 'POST',
-      headers: { 'X-API-Key': this.apiKey },
-      body: form,
+  /**
+   * Streams a multipart upload from disk, the fields first and the file last, with its Content-Length; resolves with
+   * the 202 body.
+   */
+  postVideo(file: string, fields: Record<string, string>): Promise<UploadView> {
+    const boundary = `harness${Date.now()}`;
+    const head = Buffer.from(
+      Object.entries(fields)
+        .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+        .join('') +
+        `--${boundary}\r\nContent-Disposition: form-data; name="video"; filename="${basename(file)}"\r\n` +
+        'Content-Type: video/mp4\r\n\r\n',
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    return new Promise((resolve, reject) => {
+      const req = request(`${this.baseUrl}/api/tiktok/upload`, {
+        method: 'POST',
+        headers: {
+          'X-API-Key': this.apiKey,
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Content-Length': head.length + statSync(file).size + tail.length,
+        },
+      });
+      req.once('error', reject);
+      req.once('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          if (res.statusCode !== 202) reject(new Error(`upload answered ${res.statusCode}: ${text.slice(0, 500)}`));
+          else resolve(JSON.parse(text) as UploadView);
+        });
+      });
+      req.write(head);
+      const body = createReadStream(file, { highWaterMark: 1 << 20 });
+      body.once('error', reject);
+      body.on('end', () => req.end(tail));
+      body.pipe(req, { end: false });
     });
-    return (await expectStatus(response, 202)) as UploadView;
   }
 
   async upload(id: string): Promise<UploadView> {
