@@ -1,13 +1,12 @@
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FIXTURES_DIR } from '../test/support/make-large-video';
-import { connectUser, createTenant, getUpload, postVideoFile } from './support/gateway-http';
-import { callbackUrl, startGatewayProcess } from './support/gateway-process';
+import { HttpGateway } from '../test/harness/http-gateway';
+import { BENCH_ADMIN_KEY, callbackUrl, startGatewayProcess } from './support/gateway-process';
 import { load, LoadResult } from './support/load';
-import { freePort, spawnNode, TS_NODE, waitForLine } from './support/processes';
+import { spawnNode, TS_NODE, waitForLine } from './support/processes';
+import { freePort } from '../test/harness/free-port';
 import { BenchResult, log } from './support/results';
 import { startSandboxProcess } from './support/sandbox-process';
-import { FINAL_STATUSES } from '../src/uploads/upload.entity';
 
 /** GET /api/tiktok/uploads/{id} under autocannon against a bare NestJS route, each in its own process. */
 export async function benchApiOverhead(workDir: string): Promise<BenchResult[]> {
@@ -56,16 +55,12 @@ async function measureGatewayRoute(
     const env = { RATE_LIMIT_API_PER_MINUTE: '1000000' };
     const gateway = await startGatewayProcess({ port, dir: join(workDir, 'api'), sandbox, env });
     try {
-      const apiKey = await createTenant(gateway.url);
-      await connectUser(gateway.url, apiKey, 'bench-user');
-      const { id } = await postVideoFile(gateway.url, apiKey, 'bench-user', join(FIXTURES_DIR, 'h264.mp4'));
+      const { apiKey } = await new HttpGateway(gateway.url).createTenant(BENCH_ADMIN_KEY);
+      const api = new HttpGateway(gateway.url, apiKey);
+      await api.connect('bench-user');
+      const { id } = await api.postVideo(join(FIXTURES_DIR, 'h264.mp4'), { userId: 'bench-user' });
       // A settled upload, so no worker or status poller runs beside the load.
-      for (
-        let i = 0;
-        i < 200 && !(FINAL_STATUSES as readonly string[]).includes((await getUpload(gateway.url, apiKey, id)).status);
-        i++
-      )
-        await sleep(100);
+      await api.waitForUpload(id, 20_000);
       log(`api: gateway GET /api/tiktok/uploads/${id} for ${seconds} s`);
       const route = await load(`${gateway.url}/api/tiktok/uploads/${id}`, seconds, { 'X-API-Key': apiKey });
       log(`api: gateway GET /health/live for ${seconds} s`);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { callbackUrl, startGatewayProcess } from './support/gateway-process';
-import { freePort, spawnNode, waitForOk } from './support/processes';
+import { spawnNode, waitForOk } from './support/processes';
+import { freePort } from '../test/harness/free-port';
 import { BenchResult, log, seconds } from './support/results';
 import { startSandboxProcess } from './support/sandbox-process';
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, spawnNode, waitForOk, type NodeProcess } from './processes';
+import { GatewayProcess as GatewayChild } from '../../test/harness/gateway-process';
+import { REPO_ROOT } from './processes';
 import { BENCH_CLIENT, type SandboxProcess } from './sandbox-process';
 
 export const BENCH_ADMIN_KEY = `bench-admin-${randomBytes(16).toString('hex')}`;
@@ -21,7 +22,7 @@ export function snapshotGateway(workDir: string): void {
 
 export interface GatewayProcess {
   url: string;
-  process: NodeProcess;
+  process: GatewayChild;
   /** Spawn to first 200 of /health/live, in ms. */
   startMs: number;
   stop(): Promise<void>;
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   /** Run `npm start` in the repository (its prestart skips the build when dist/ is current) instead of dist/. */
   npmStart?: boolean;
+  /** Node options before the gateway's main (not with npmStart). */
+  nodeArgs?: string[];
 }
 
 /** npm's own script when the bench runs under `npm run bench`. */
@@ -51,6 +54,7 @@ export async function startGatewayProcess({
   sandbox,
   env = {},
   npmStart = false,
+  nodeArgs = [],
 }: GatewayOptions): Promise<GatewayProcess> {
   mkdirSync(join(dir, 'spool'), { recursive: true });
   const url = `http://127.0.0.1:${port}`;
@@ -58,13 +62,13 @@ export async function startGatewayProcess({
   const command = npmStart
     ? [npmCli(), 'start']
     : // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway under a benchmark
-      [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), gatewayMain];
-  const child = spawnNode(
-    command,
+      [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...nodeArgs, gatewayMain];
+  const child = await GatewayChild.start(
+    gatewayMain,
+    port,
     {
       NODE_ENV: 'production',
       TIKTOK_MODE: 'live',
-      PORT: String(port),
       PUBLIC_URL: url,
       DATABASE_URL: `sqlite:${join(dir, 'gateway.sqlite')}`,
       ADMIN_API_KEY: BENCH_ADMIN_KEY,
@@ -79,11 +83,10 @@ export async function startGatewayProcess({
       ...env,
     },
     npmStart ? REPO_ROOT : dir,
+    // The gateway logs every request at info: the bench drains stdout rather than keeping it.
+    // A first `npm start` may build first (~15-40 s on 2 cores).
+    { nodeArgs: command, readyPath: '/health/live', keepLogs: false, timeoutMs: npmStart ? 180_000 : 30_000 },
   );
-  // The gateway logs every request at info; the bench drains stdout so the pipe never blocks it.
-  child.child.stdout?.resume();
-  // A first `npm start` may build first (~15-40 s on 2 cores).
-  await waitForOk(`${url}/health/live`, npmStart ? 180_000 : 30_000);
   return { url, process: child, startMs: performance.now() - started, stop: () => child.stop() };
 }
 

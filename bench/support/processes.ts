@@ -1,21 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 /** Bench-only helpers (sandbox, bare app) run from TypeScript; the gateway itself always runs from dist/. */
 export const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
-
-/** A port nobody listens on right now (the bench needs the gateway's port before the sandbox registers it). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const running = new Set<ChildProcess>();
 // A bench that throws must not leave a sandbox or gateway behind.

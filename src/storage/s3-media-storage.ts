@@ -27,15 +27,24 @@ export interface S3StorageOptions {
   bucket: string;
   /** Every object lives under this prefix, so a shared bucket's other objects are never listed or swept. */
   keyPrefix?: string;
-  /** Multipart part size; memory of a write is about (queueSize + 1) parts. S3's minimum is 5 MiB. */
+  /**
+   * Multipart part size (S3's minimum, 5 MiB, by default): each part is one Buffer, and a write holds about
+   * (queueSize + 1) of them. A limit that needs more than S3's 10,000 parts gets parts just large enough.
+   */
   partBytes?: number;
-  /** Parts in flight at once per write. */
+  /** Parts in flight at once per write; one keeps the intake's memory at two parts, whatever the video's size. */
   queueSize?: number;
 }
 
 const DEFAULT_KEY_PREFIX = 'media/';
-export const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
-const DEFAULT_QUEUE_SIZE = 2;
+export const DEFAULT_PART_BYTES = 5 * 1024 * 1024;
+const DEFAULT_QUEUE_SIZE = 1;
+const MAX_PARTS = 10_000;
+
+/** The smallest part size, from `partBytes` up, with which an object of `maxBytes` takes at most 10,000 parts. */
+export function partSizeFor(maxBytes: number, partBytes = DEFAULT_PART_BYTES): number {
+  return Math.max(partBytes, Math.ceil(maxBytes / MAX_PARTS));
+}
 
 /** UPLOAD_STORAGE=s3: one object per key in an S3-compatible bucket, written by multipart upload. */
 export class S3MediaStorage extends MediaStorage {
@@ -69,7 +78,7 @@ export class S3MediaStorage extends MediaStorage {
       const upload = new Upload({
         client: this.client,
         params: { Bucket: this.bucket, Key: objectKey, Body: meter, ContentType: 'application/octet-stream' },
-        partSize: this.partBytes,
+        partSize: partSizeFor(maxBytes, this.partBytes),
         queueSize: this.queueSize,
         // lib-storage then sends AbortMultipartUpload before done() rejects, so no parts are left behind.
         leavePartsOnError: false,

@@ -43,6 +43,10 @@ import type {
 } from './tiktok-api.types';
 import { putVideoChunk } from './tiktok-chunk-upload';
 import { TikTokHttp } from './tiktok-http';
+import { stringifyTikTokJson } from './tiktok-json';
+import type { TikTokVideo, TikTokVideoListRequest, TikTokVideoPage } from './tiktok-video.models';
+import { toQueriedVideos, toVideoListBody, toVideoPage, VIDEO_FIELDS } from './tiktok-video.mapping';
+import type { TikTokVideoListData, TikTokVideoQueryBody, TikTokVideoQueryData } from './tiktok-video.types';
 import { invalidResponse, readEnvelopeAnswer, readOAuthAnswer } from './tiktok-responses';
 import type { RetryMode } from './retry-policy';
 
@@ -171,6 +175,22 @@ export class TikTokApiClient implements OnApplicationShutdown {
     return toPublishStatus(answer.body) ?? this.fail('status_fetch', answer);
   }
 
+  /** docs/tiktok.md §5.6: the creator's public posts, newest first; ids, counts and the cursor int64-exact. */
+  async listVideos(accessToken: string, request: TikTokVideoListRequest): Promise<TikTokVideoPage> {
+    const path = `/v2/video/list/?fields=${VIDEO_FIELDS}`;
+    const body = toVideoListBody(request);
+    const answer = await this.callDataApi<TikTokVideoListData>('video_list', 'safe', 'POST', path, accessToken, body);
+    return toVideoPage(answer.body) ?? this.fail('video_list', answer);
+  }
+
+  /** docs/tiktok.md §5.6: at most 20 of the creator's own ids; a post that is not public is simply absent. */
+  async queryVideos(accessToken: string, videoIds: string[]): Promise<TikTokVideo[]> {
+    const path = `/v2/video/query/?fields=${VIDEO_FIELDS}`;
+    const body: TikTokVideoQueryBody = { filters: { video_ids: videoIds } };
+    const answer = await this.callDataApi<TikTokVideoQueryData>('video_query', 'safe', 'POST', path, accessToken, body);
+    return toQueriedVideos(answer.body) ?? this.fail('video_query', answer);
+  }
+
   /** docs/tiktok.md §6.3: best effort, PULL_FROM_URL downloads only. */
   async cancelPublish(accessToken: string, publishId: string): Promise<void> {
     await this.callDataApi('cancel', 'safe', 'POST', '/v2/post/publish/cancel/', accessToken, {
@@ -229,7 +249,7 @@ export class TikTokApiClient implements OnApplicationShutdown {
       authorization: `Bearer ${accessToken}`,
     };
     if (method === 'POST') headers['content-type'] = 'application/json; charset=UTF-8';
-    const json = body === undefined ? undefined : JSON.stringify(body);
+    const json = body === undefined ? undefined : stringifyTikTokJson(body);
     const response = await this.http.send({
       endpoint,
       retry,

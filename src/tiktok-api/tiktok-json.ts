@@ -1,4 +1,4 @@
-import { isInteger, parse } from 'lossless-json';
+import { isInteger, parse, stringify } from 'lossless-json';
 import type { TikTokWireInt } from './tiktok-api.types';
 
 /**
@@ -30,4 +30,9 @@ export function int64ToDecimalString(value: TikTokWireInt | string): string {
 export function wireIntToNumber(value: TikTokWireInt | undefined): number | undefined {
   if (value === undefined) return undefined;
   return typeof value === 'bigint' ? Number(value) : value;
+}
+
+/** A request body with int64 values (a video/list cursor) kept exact: bigint is written as a bare JSON integer. */
+export function stringifyTikTokJson(body: object): string {
+  return stringify(body) ?? '';
 }

@@ -12,6 +12,7 @@ import { FINAL_STATUSES, Upload, UploadErrorInfo, UploadStatus } from './upload.
 import { UploadRepository } from './upload.repository';
 import { uploadsFinishedTotal } from './uploads.metrics';
 import { toUploadResponse } from './dto/upload.mapping';
+import { readBackStart } from './readback/read-back-schedule';
 
 /** How far along the state machine a status is; nothing ever moves to a lower rank (webhooks and polls race). */
 const RANK: Record<UploadStatus, number> = {
@@ -39,6 +40,9 @@ export type UploadChanges = Partial<
     | 'error'
     | 'attempts'
     | 'nextActionAt'
+    | 'shareUrl'
+    | 'readBackAt'
+    | 'readBackTries'
   >
 >;
 
@@ -72,7 +76,7 @@ export class UploadStateService {
     // A fork: the change and its notifications are one unit of work of their own, and the notification rows it
     // persists must not stay behind in the caller's context.
     const row = await this.em.fork().transactional(async (em) => {
-      if (!(await this.uploads.compareAndSet(upload, changes))) return undefined;
+      if (!(await this.uploads.compareAndSet(upload, { ...changes, ...readBackStart(upload, changes) }))) return undefined;
       const changed = await this.uploads.findFresh(upload.id);
       await this.notify(em, upload, changed);
       return changed;
@@ -91,7 +95,10 @@ export class UploadStateService {
   /** upload.updated on every status (or post id) change; upload.completed / upload.failed on the first final state. */
   private async notify(em: EntityManager, before: Upload, after: Upload): Promise<void> {
     const types: NotificationType[] = [];
-    if (before.status !== after.status || before.postIds.length !== after.postIds.length) types.push('upload.updated');
+    const shareUrlFound = (before.shareUrl ?? null) !== (after.shareUrl ?? null);
+    if (before.status !== after.status || before.postIds.length !== after.postIds.length || shareUrlFound) {
+      types.push('upload.updated');
+    }
     if (before.status !== after.status && !isFinal(before.status)) {
       if (after.status === 'failed') types.push('upload.failed');
       if (after.status === 'inbox_delivered' || after.status === 'published') types.push('upload.completed');

@@ -40,6 +40,8 @@ export type UploadMediaType = (typeof MEDIA_TYPES)[number];
 @Index({ properties: ['tenant', 'userId', 'createdAt'] })
 // The worker's scan: what is not final and due now.
 @Index({ properties: ['status', 'nextActionAt'] })
+// The read-back job's scan: published uploads whose post is still to be found (readback/share-url.job.ts).
+@Index({ properties: ['status', 'readBackAt'] })
 // An instance's files still on its disk (its own clean-up), and a gone instance's uploads.
 @Index({ properties: ['mediaHolder', 'spoolPath'] })
 export class Upload {
@@ -133,6 +135,21 @@ export class Upload {
 
   @Property({ type: 'json' })
   postIds: string[] & Opt = [];
+
+  /**
+   * The post's address on TikTok, read back with video/query or video/list once published (docs/design.md). Unique:
+   * a post belongs to one upload, even when two uploads with the same caption look for theirs at once.
+   */
+  @Property({ type: 'text', nullable: true })
+  @Unique()
+  shareUrl?: string | null;
+
+  /** When the next try to find the published post is due; null when none is pending. */
+  @Property({ type: 'datetime', nullable: true })
+  readBackAt?: Date | null;
+
+  @Property({ type: 'integer' })
+  readBackTries: number & Opt = 0;
 
   @Property({ type: 'json', nullable: true })
   error?: UploadErrorInfo | null;

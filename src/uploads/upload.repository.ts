@@ -45,6 +45,29 @@ export class UploadRepository extends EntityRepository<Upload> {
     return claimed;
   }
 
+  /** Published uploads whose read-back of the share URL is due (readback/share-url.job.ts), oldest due first. */
+  findDueReadBacks(now: Date, limit: number): Promise<Pick<Upload, 'id'>[]> {
+    return this.find(
+      { status: 'published', readBackAt: { $lte: now }, ...leaseFree(LEASE_COLUMNS, now) },
+      { orderBy: { readBackAt: 'asc' }, limit, fields: ['id'], disableIdentityMap: true },
+    );
+  }
+
+  /** Takes the upload's lease if it is free: the upload as it is now, or undefined when another owner has it. */
+  async claim(id: string, owner: string, now: Date, leaseMs: number): Promise<Upload | undefined> {
+    const taken = await this.nativeUpdate(
+      { id, ...leaseFree(LEASE_COLUMNS, now) },
+      leaseTaken(LEASE_COLUMNS, owner, now, leaseMs),
+    );
+    return taken === 1 ? this.findFresh(id) : undefined;
+  }
+
+  /** The share URLs among `urls` that an upload already holds. */
+  async heldShareUrls(urls: string[]): Promise<Set<string>> {
+    const rows = await this.find({ shareUrl: { $in: urls } }, { fields: ['shareUrl'], disableIdentityMap: true });
+    return new Set(rows.map((row) => row.shareUrl!));
+  }
+
   /** False when another owner holds the upload now. */
   async renewLease(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
     const renewed = await this.nativeUpdate(

@@ -27,9 +27,16 @@ import { PhotoMediaController } from './photos/photo-media.controller';
 import { PhotoMediaService } from './photos/photo-media.service';
 import { PhotoSweeper, PhotoSweepJob } from './photos/photo-sweep.job';
 
+import { DisplayBudget } from './readback/display-budget';
+import { ShareUrlClaimsService } from './readback/share-url-claims.service';
+import { ShareUrlJob } from './readback/share-url.job';
+import { ShareUrlReadBackService } from './readback/share-url-read-back.service';
+import { VideosController } from './readback/videos.controller';
+import { VideosService } from './readback/videos.service';
+
 @Module({
   imports: [MikroOrmModule.forFeature([Upload]), TokensModule, NotificationsModule, RateLimitsModule, InstancesModule],
-  controllers: [UploadsController, PhotosController, PhotoMediaController],
+  controllers: [UploadsController, VideosController, PhotosController, PhotoMediaController],
   providers: [
     UploadIntakeService,
     UploadsService,
@@ -45,6 +52,11 @@ import { PhotoSweeper, PhotoSweepJob } from './photos/photo-sweep.job';
     SpoolSweeper,
     SpoolSweepJob,
     MediaHoldersJob,
+    DisplayBudget,
+    VideosService,
+    ShareUrlReadBackService,
+    ShareUrlClaimsService,
+    ShareUrlJob,
     PhotoIntakeService,
     PhotoFilesIntake,
     PhotoMediaService,

@@ -313,6 +313,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tiktok/videos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The creator's public posts on TikTok, newest first, with cursor paging; view counts are exact int64 integers. */
+        get: operations["listVideos"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tiktok/photos": {
         parameters: {
             query?: never;
@@ -380,7 +397,7 @@ export interface components {
          * @description Stable; see docs/errors.md.
          * @enum {string}
          */
-        ErrorCode: "unauthorized" | "forbidden" | "not_found" | "validation_failed" | "invalid_state" | "not_connected" | "reauth_required" | "conflict" | "payload_too_large" | "unsupported_media_type" | "video_rejected" | "photo_rejected" | "rate_limited" | "tiktok_error" | "tiktok_unavailable" | "service_unavailable" | "internal_error";
+        ErrorCode: "unauthorized" | "forbidden" | "not_found" | "validation_failed" | "invalid_state" | "not_connected" | "reauth_required" | "conflict" | "payload_too_large" | "unsupported_media_type" | "video_rejected" | "photo_rejected" | "scope_missing" | "rate_limited" | "tiktok_error" | "tiktok_unavailable" | "service_unavailable" | "internal_error";
         ErrorBody: {
             /** @description Stable; see docs/errors.md. */
             code: components["schemas"]["ErrorCode"];
@@ -603,6 +620,8 @@ export interface components {
             failReason: string | null;
             /** @description TikTok's int64 post ids as exact decimal strings */
             postIds: string[];
+            /** @description The post's TikTok address, read back once published when the user granted video.list; null until found */
+            shareUrl: string | null;
             error: components["schemas"]["UploadError"] | null;
             video: components["schemas"]["UploadVideo"] | null;
             /** @description Photo posts: the images */
@@ -636,6 +655,40 @@ export interface components {
         UploadListResponse: {
             items: components["schemas"]["UploadResponse"][];
             nextCursor: string | null;
+        };
+        VideoResponse: {
+            /**
+             * @description TikTok's int64 post id as an exact decimal string
+             * @example 7300000000000000001
+             */
+            id: string;
+            shareUrl: string | null;
+            embedLink: string | null;
+            /** @description Expires after about 6 hours */
+            coverImageUrl: string | null;
+            durationSec: number | null;
+            width: number | null;
+            height: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: int64
+             * @description An exact integer, which may exceed 2^53: parse it with an int64-safe JSON parser
+             * @example 12000000000
+             */
+            viewCount: number | null;
+            likeCount: number | null;
+            commentCount: number | null;
+            shareCount: number | null;
+            title: string;
+            description: string;
+        };
+        VideoListResponse: {
+            items: components["schemas"]["VideoResponse"][];
+            /** @description Pass as cursor for the next page; null on the last */
+            nextCursor: string | null;
+            /** @description Whether TikTok has older posts; a page may hold fewer than limit even when true */
+            hasMore: boolean;
         };
         WebhookReceivedResponse: {
             /** @enum {boolean} */
@@ -3099,6 +3152,197 @@ export interface operations {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
                             code?: "service_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listVideos: {
+        parameters: {
+            query: {
+                /** @description Your own id for the end user. */
+                userId: string;
+                /** @description Posts per page, 1-20 (TikTok's own bounds), default 10. */
+                limit?: number;
+                /** @description `nextCursor` of the previous page, as given. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoListResponse"];
+                };
+            };
+            /** @description A field is missing or malformed; the message names it. (code: validation_failed) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Invalid request: userId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, wrong or revoked X-API-Key (code: unauthorized) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Send your API key in the X-API-Key header.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The user did not grant video.list (details name the scope), or has no usable TikTok connection (code: scope_missing, not_connected, reauth_required) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "scope_missing",
+                     *         "message": "The user did not grant video.list; connect again and allow it.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "scope_missing" | "not_connected" | "reauth_required";
+                        };
+                    };
+                };
+            };
+            /** @description TikTok's 600 reads a minute for this user are spent, or too many requests for this API key (code: rate_limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt. */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the time in Retry-After.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description TikTok refused; details carry TikTok's code and log_id (code: tiktok_error) */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "tiktok_error",
+                     *         "message": "TikTok refused the request.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "tiktok_error";
+                        };
+                    };
+                };
+            };
+            /** @description TikTok could not be reached (code: tiktok_unavailable) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "tiktok_unavailable",
+                     *         "message": "TikTok could not be reached; try again in a moment.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "tiktok_unavailable";
                         };
                     };
                 };

@@ -9,10 +9,13 @@ export async function consentAtSandbox(
   authorizeUrl: string,
   account = 'creator',
   decision: SandboxDecision = 'approve',
+  /** Scopes the user unticks on the consent page. */
+  denyScopes: string[] = [],
 ): Promise<URL> {
   const authorize = new URL(authorizeUrl);
   authorize.searchParams.set('sandbox_account', account);
   authorize.searchParams.set('sandbox_decision', decision);
+  if (denyScopes.length > 0) authorize.searchParams.set('sandbox_deny_scopes', denyScopes.join(','));
   const consent = await fetch(authorize, { redirect: 'manual' });
   if (consent.status !== 302) throw new Error(`Sandbox consent answered ${consent.status}: ${await consent.text()}`);
   return new URL(consent.headers.get('location') ?? '');

@@ -25,11 +25,23 @@ export function gatewayPath(url: string): string {
 export async function openConnectLink(
   server: App,
   linkUrl: string,
-  options: { account?: string; decision?: SandboxDecision; cookieOverride?: string; callbackServer?: App } = {},
+  options: {
+    account?: string;
+    decision?: SandboxDecision;
+    /** Scopes the user unticks on the consent page (the sandbox's `sandbox_deny_scopes`). */
+    denyScopes?: string[];
+    cookieOverride?: string;
+    callbackServer?: App;
+  } = {},
 ): Promise<ConnectJourney> {
   const start = await request(server).get(gatewayPath(linkUrl)).expect(302);
   const cookie = (start.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-  const back = await consentAtSandbox(start.headers.location as string, options.account, options.decision);
+  const back = await consentAtSandbox(
+    start.headers.location as string,
+    options.account,
+    options.decision,
+    options.denyScopes,
+  );
   const callback = await request(options.callbackServer ?? server)
     .get(gatewayPath(back.toString()))
     .set('Cookie', options.cookieOverride ?? cookie);

@@ -20,6 +20,7 @@ export function toUploadResponse(upload: Upload): UploadResponse {
     tiktokStatus: upload.tiktokStatus ?? null,
     failReason: upload.failReason ?? null,
     postIds: upload.postIds,
+    shareUrl: upload.shareUrl ?? null,
     error: upload.error ?? null,
     video: upload.video ?? null,
     photos: upload.photos

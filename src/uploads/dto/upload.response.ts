@@ -68,6 +68,13 @@ export class UploadResponse {
   failReason: string | null;
   @ApiProperty({ type: [String], description: "TikTok's int64 post ids as exact decimal strings" })
   postIds: string[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "The post's TikTok address, read back once published when the user granted video.list; null until found",
+  })
+  shareUrl: string | null;
   @ApiProperty({ nullable: true, type: UploadError })
   error: UploadError | null;
   @ApiProperty({ nullable: true, type: UploadVideo })
