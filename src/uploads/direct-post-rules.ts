@@ -16,7 +16,10 @@ export function captionOf(dto: Pick<CreateUploadDto, 'title' | 'description'>): 
  * #3 of "what none of them does"): an explicit privacy level from the offered options, caption length, and no
  * branded content in private posts.
  */
-export function checkDirectPost(dto: CreateUploadDto, creator: TikTokCreatorInfo): void {
+export function checkDirectPost(
+  dto: Pick<CreateUploadDto, 'title' | 'description' | 'privacyLevel' | 'brandContent'>,
+  creator: TikTokCreatorInfo,
+): void {
   const caption = captionOf(dto);
   // JavaScript string length counts UTF-16 code units, TikTok's unit.
   if (caption && caption.length > MAX_CAPTION_UTF16) {

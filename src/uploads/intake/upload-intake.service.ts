@@ -13,6 +13,7 @@ import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
 import { TokensService } from '../../tokens/tokens.service';
 import { planChunks } from '../delivery/chunk-plan';
 import { checkDirectPost } from '../direct-post-rules';
+import { checkMediaUrl } from '../media-urls';
 import { CreateUploadDto } from '../dto/create-upload.dto';
 import { UploadResponse } from '../dto/upload.response';
 import { validIdempotencyKey } from './idempotency-key';
@@ -108,6 +109,7 @@ export class UploadIntakeService {
         'Send a video file as multipart/form-data (field "video"), or JSON with videoUrl.',
       );
     }
+    checkMediaUrl('videoUrl', dto.videoUrl, this.config.get('media', { infer: true }).verifiedUrls);
     if (dto.mode === 'direct') await this.checkCreator(caller, dto);
     return this.insert(caller, prepared, { source: 'url', videoUrl: dto.videoUrl }, key);
   }
