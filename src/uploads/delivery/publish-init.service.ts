@@ -5,7 +5,7 @@ import { TikTokApiError } from '../../tiktok-api/tiktok-api.error';
 import { TikTokPublishInit } from '../../tiktok-api/tiktok-api.models';
 import { TokenCipher } from '../../common/crypto/token-cipher';
 import { TokensService } from '../../tokens/tokens.service';
-import { captionOf } from '../direct-post-rules';
+import { captionOf } from '../rules/direct-post-rules';
 import { InitBudget } from './init-budget';
 import { initFailure } from './init-failure';
 import { uploadUrlAad } from './upload-retries';

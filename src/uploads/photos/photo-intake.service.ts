@@ -19,7 +19,7 @@ import { Upload } from '../upload.entity';
 import { UploadRepository } from '../upload.repository';
 import { CreatePhotoPostDto } from './dto/create-photo-post.dto';
 import { PhotoFilesIntake } from './photo-files-intake';
-import { checkMediaUrl } from '../media-urls';
+import { checkMediaUrl } from '../rules/media-urls';
 import { checkDirectPhotoPost, checkPhotoCount, checkPhotoText } from './photo-post-rules';
 
 export interface PreparedPhotoPost {

@@ -1,7 +1,7 @@
 import { ValidationFailedError } from '../../common/errors/app-error';
 import { TikTokCreatorInfo } from '../../tiktok-api/tiktok-api.models';
 import { MAX_PHOTO_COUNT, MAX_PHOTO_DESCRIPTION_UTF16, MAX_PHOTO_TITLE_UTF16 } from '../../tiktok-api/tiktok-limits';
-import { checkDirectPost } from '../direct-post-rules';
+import { checkDirectPost } from '../rules/direct-post-rules';
 import { CreatePhotoPostDto } from './dto/create-photo-post.dto';
 
 /** docs/tiktok.md §5.4: title 90 and description 4000 UTF-16 code units (String.length counts exactly those). */

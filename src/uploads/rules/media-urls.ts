@@ -1,5 +1,5 @@
-import { ValidationFailedError } from '../common/errors/app-error';
-import { isVerifiedMediaUrl, pullableUrl, VerifiedMediaUrls } from '../common/net/media-url-rules';
+import { ValidationFailedError } from '../../common/errors/app-error';
+import { isVerifiedMediaUrl, pullableUrl, VerifiedMediaUrls } from '../../common/net/media-url-rules';
 
 /**
  * A media URL TikTok may pull (docs/tiktok.md §6.3): https (http only on loopback hosts) and, when
