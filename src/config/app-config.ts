@@ -1,3 +1,5 @@
+import type { VerifiedMediaUrls } from '../common/net/media-url-rules';
+
 /** The validated, typed configuration; one namespace per concern. */
 export interface AppConfig {
   app: {
@@ -93,6 +95,12 @@ export interface AppConfig {
       region: string;
       forcePathStyle: boolean;
     };
+  };
+  media: {
+    /** TIKTOK_VERIFIED_URL_PREFIXES; unset, any https URL goes to TikTok, which decides (docs/tiktok.md §6.3). */
+    verifiedUrls?: VerifiedMediaUrls;
+    /** MEDIA_PUBLIC_URL without a trailing slash; unset, photo posts take URLs only. */
+    publicUrl?: string;
   };
 }
 

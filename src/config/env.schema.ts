@@ -5,9 +5,18 @@ import { parseKeyRing } from '../common/crypto/token-cipher';
 import { parseWebhookAllowList } from '../common/net/webhook-target-policy';
 import { AppConfig, Env } from './app-config';
 import { parseRange } from '../common/net/ip-address';
+import {
+  isLoopbackHostName as isLoopbackHost,
+  isVerifiedMediaUrl,
+  parseVerifiedMediaUrls,
+  pullableUrl,
+} from '../common/net/media-url-rules';
 
 /** UPLOAD_CHUNK_BYTES when unset: ten chunks per 100 MB, well inside TikTok's bounds (docs/tiktok.md §6.1). */
 export const DEFAULT_CHUNK_BYTES = 10_000_000;
+
+/** Where the gateway serves received photos to TikTok, under MEDIA_PUBLIC_URL (src/uploads/photos/). */
+export const PHOTO_MEDIA_PATH = '/media/photos/';
 
 /** The placeholders .env.example ships with; live mode refuses them. */
 export const PLACEHOLDER_MARKER = 'change-me';
@@ -88,6 +97,7 @@ export function loadConfig(env: Env): AppConfig {
     },
     uploadIntake: uploadIntakeConfig(read),
     storage: storageConfig(read, problems),
+    media: mediaConfig(read, problems),
   };
   // In sandbox mode the TikTok URLs point at the built-in emulator unless set explicitly.
   config.tiktok.authUrl ||= `http://localhost:${sandboxPort}/v2/auth/authorize/`;
@@ -193,6 +203,25 @@ function storageConfig(read: EnvReader, problems: string[]): AppConfig['storage'
       forcePathStyle: read.boolean('S3_FORCE_PATH_STYLE', false),
     },
   };
+}
+
+/**
+ * TIKTOK_VERIFIED_URL_PREFIXES and MEDIA_PUBLIC_URL (docs/tiktok.md §6.3): what TikTok will pull, and where it pulls
+ * the photos this gateway received. The photo route must lie under the verified list when both are set.
+ */
+function mediaConfig(read: EnvReader, problems: string[]): AppConfig['media'] {
+  const parsed = parseVerifiedMediaUrls(read.optionalString('TIKTOK_VERIFIED_URL_PREFIXES'));
+  problems.push(...parsed.problems.map((problem) => `TIKTOK_VERIFIED_URL_PREFIXES: ${problem}`));
+  const publicUrl = read.optionalString('MEDIA_PUBLIC_URL')?.replace(/\/+$/, '');
+  if (publicUrl !== undefined) {
+    const url = pullableUrl(publicUrl);
+    if (!url || url.search || url.hash) {
+      problems.push('MEDIA_PUBLIC_URL: must be an https URL without query (http only on loopback hosts)');
+    } else if (parsed.verified && !isVerifiedMediaUrl(`${publicUrl}${PHOTO_MEDIA_PATH}`, parsed.verified)) {
+      problems.push(`MEDIA_PUBLIC_URL: ${publicUrl}${PHOTO_MEDIA_PATH} is not under TIKTOK_VERIFIED_URL_PREFIXES`);
+    }
+  }
+  return { verifiedUrls: parsed.verified, publicUrl };
 }
 
 class EnvReader {
@@ -329,9 +358,4 @@ function safeUrl(value: string): URL | undefined {
 function isHttpUrl(value: string): boolean {
   const protocol = safeUrl(value)?.protocol;
   return protocol === 'http:' || protocol === 'https:';
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }

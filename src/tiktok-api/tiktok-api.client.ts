@@ -3,6 +3,7 @@ import { Agent } from 'undici';
 import { TikTokApiMetrics } from './tiktok-api.metrics';
 import {
   toCreatorInfo,
+  toPhotoInitBody,
   toPostInfoBody,
   toPublishInit,
   toPublishStatus,
@@ -15,6 +16,7 @@ import type {
   TikTokChunkResult,
   TikTokCodeExchange,
   TikTokCreatorInfo,
+  TikTokPhotoPost,
   TikTokPostInfo,
   TikTokPublishInit,
   TikTokPublishStatus,
@@ -143,6 +145,14 @@ export class TikTokApiClient implements OnApplicationShutdown {
     const path = '/v2/post/publish/video/init/';
     const answer = await this.callDataApi<TikTokInitData>('video_init', 'never', 'POST', path, accessToken, body);
     return toPublishInit(answer.body, source.kind === 'file') ?? this.fail('video_init', answer);
+  }
+
+  /** docs/tiktok.md §5.4: DIRECT_POST or MEDIA_UPLOAD, pulled from the URLs. Never retried, like the video inits. */
+  async initPhotoPost(accessToken: string, post: TikTokPhotoPost): Promise<TikTokPublishInit> {
+    const body = toPhotoInitBody(post);
+    const path = '/v2/post/publish/content/init/';
+    const answer = await this.callDataApi<TikTokInitData>('photo_init', 'never', 'POST', path, accessToken, body);
+    return toPublishInit(answer.body, false) ?? this.fail('photo_init', answer);
   }
 
   /** docs/tiktok.md §6.2. Rejections throw TikTokUploadRejectedError (416 carries TikTok's progress). */

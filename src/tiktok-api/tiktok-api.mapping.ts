@@ -1,5 +1,6 @@
 import type {
   TikTokCreatorInfo,
+  TikTokPhotoPost,
   TikTokPostInfo,
   TikTokPrivacyLevel,
   TikTokPublishInit,
@@ -12,6 +13,7 @@ import type {
 import type {
   TikTokCreatorInfoData,
   TikTokInitData,
+  TikTokPhotoInitBody,
   TikTokPostInfoBody,
   TikTokPublishStatusData,
   TikTokSourceInfoBody,
@@ -121,5 +123,27 @@ export function toPostInfoBody(post: TikTokPostInfo): TikTokPostInfoBody {
     brand_content_toggle: post.brandContentToggle,
     brand_organic_toggle: post.brandOrganicToggle,
     is_aigc: post.isAigc,
+  };
+}
+
+/** docs/tiktok.md §5.4: video-only fields never appear in a photo body. */
+export function toPhotoInitBody(post: TikTokPhotoPost): TikTokPhotoInitBody {
+  const text = { title: post.title, description: post.description };
+  const direct = post.direct;
+  return {
+    media_type: 'PHOTO',
+    post_mode: direct ? 'DIRECT_POST' : 'MEDIA_UPLOAD',
+    post_info: direct
+      ? {
+          ...text,
+          privacy_level: direct.privacyLevel,
+          disable_comment: direct.disableComment,
+          auto_add_music: direct.autoAddMusic,
+          brand_content_toggle: direct.brandContentToggle,
+          brand_organic_toggle: direct.brandOrganicToggle,
+        }
+      : text,
+    source_info: { source: 'PULL_FROM_URL', photo_images: post.imageUrls, photo_cover_index: post.coverIndex },
+    ...(direct?.isAigc === undefined ? {} : { is_aigc: direct.isAigc }),
   };
 }

@@ -63,6 +63,23 @@ export interface TikTokPostInfo {
   isAigc?: boolean;
 }
 
+/** docs/tiktok.md §5.4: a photo post; `direct` carries the Direct Post settings, an inbox post only text. */
+export interface TikTokPhotoPost {
+  imageUrls: string[];
+  coverIndex: number;
+  title?: string;
+  description?: string;
+  direct?: {
+    /** From the creator's current privacyLevelOptions, never a default (docs/tiktok.md §13). */
+    privacyLevel: TikTokPrivacyLevel;
+    disableComment?: boolean;
+    autoAddMusic?: boolean;
+    brandContentToggle: boolean;
+    brandOrganicToggle?: boolean;
+    isAigc?: boolean;
+  };
+}
+
 export interface TikTokPublishInit {
   publishId: string;
   /** Only for FILE_UPLOAD; valid one hour (docs/tiktok.md §5.2). */

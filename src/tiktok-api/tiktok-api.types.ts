@@ -111,6 +111,23 @@ export interface TikTokInboxInitBody {
   source_info: TikTokSourceInfoBody;
 }
 
+// docs/tiktok.md §5.4: photos are pulled only; the toggles exist only for DIRECT_POST.
+export interface TikTokPhotoInitBody {
+  media_type: 'PHOTO';
+  post_mode: 'DIRECT_POST' | 'MEDIA_UPLOAD';
+  post_info: {
+    title?: string;
+    description?: string;
+    privacy_level?: string;
+    disable_comment?: boolean;
+    auto_add_music?: boolean;
+    brand_content_toggle?: boolean;
+    brand_organic_toggle?: boolean;
+  };
+  source_info: { source: 'PULL_FROM_URL'; photo_images: string[]; photo_cover_index: number };
+  is_aigc?: boolean;
+}
+
 export interface TikTokInitData {
   publish_id?: string;
   upload_url?: string;

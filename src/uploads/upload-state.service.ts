@@ -85,6 +85,7 @@ export class UploadStateService {
       return changed;
     });
     if (row && isFinal(to) && !isFinal(from)) await this.finish(row);
+    else if (row && photosPulled(row)) await this.deletePhotoFiles(row);
     return row;
   }
 
@@ -156,10 +157,20 @@ export class UploadStateService {
 
   /** A local file is on its holder's disk: another instance leaves it to the holder (media-holders.job.ts). */
   async deleteSpool(upload: Upload): Promise<void> {
+    await this.deletePhotoFiles(upload);
     if (!upload.spoolPath) return;
     if (upload.mediaHolder && upload.mediaHolder !== this.config.get('instance', { infer: true }).id) return;
     await this.storage.delete(mediaKeyOf(upload.spoolPath));
     await this.uploads.clearSpoolPath(upload.id);
+  }
+
+  /** Received photos are kept only until TikTok has pulled them (or the upload ends); their links then answer 404. */
+  private async deletePhotoFiles(upload: Upload): Promise<void> {
+    const photos = upload.photos;
+    if (!photos?.files?.length || photos.filesDeletedAt) return;
+    if (upload.mediaHolder && upload.mediaHolder !== this.config.get('instance', { infer: true }).id) return;
+    for (const file of photos.files) await this.storage.delete(file.key);
+    await this.uploads.recordPhotoFilesDeleted(upload.id, photos, new Date());
   }
 }
 
@@ -178,6 +189,13 @@ function eventChanges(upload: Upload, event: TikTokPublishEvent): UploadChanges 
     case 'failed':
       return { status: 'failed', tiktokStatus: 'FAILED', failReason: event.reason };
   }
+}
+
+/** docs/tiktok.md §8: a pull is over once TikTok reports anything after PROCESSING_DOWNLOAD. */
+function photosPulled(upload: Upload): boolean {
+  return (
+    upload.mediaType === 'photo' && upload.status === 'processing' && upload.tiktokStatus !== 'PROCESSING_DOWNLOAD'
+  );
 }
 
 export function isFinal(status: UploadStatus): boolean {

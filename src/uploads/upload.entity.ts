@@ -29,6 +29,8 @@ export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
 export const FINAL_STATUSES: readonly UploadStatus[] = ['inbox_delivered', 'published', 'failed', 'cancelled'];
 export type UploadMode = 'inbox' | 'direct';
 export type UploadSource = 'file' | 'url';
+export const MEDIA_TYPES = ['video', 'photo'] as const;
+export type UploadMediaType = (typeof MEDIA_TYPES)[number];
 
 /**
  * One video on its way to TikTok. The row is the durable state machine: `initStartedAt` is written before an init
@@ -65,6 +67,10 @@ export class Upload {
   @Enum({ items: ['file', 'url'] })
   source: UploadSource;
 
+  /** A video, or a photo post (carousel) that TikTok pulls image by image (docs/tiktok.md §5.4). */
+  @Enum({ items: [...MEDIA_TYPES] })
+  mediaType: UploadMediaType & Opt = 'video';
+
   @Enum({ items: [...UPLOAD_STATUSES] })
   status: UploadStatus & Opt = 'queued';
 
@@ -90,6 +96,10 @@ export class Upload {
 
   @Property({ type: 'json', nullable: true })
   video?: UploadVideoInfo | null;
+
+  /** The images of a photo post: the caller's URLs, or the files the gateway received and serves to TikTok. */
+  @Property({ type: 'json', nullable: true })
+  photos?: UploadPhotos | null;
 
   /** The malware scan of the received file (README "Malware scanning"): which scanner, its verdict and how long it took. */
   @Property({ type: 'json', nullable: true })
@@ -179,6 +189,33 @@ export interface UploadPostSettings {
   brandContent?: boolean;
   brandOrganic?: boolean;
   isAigc?: boolean;
+  /** Photo posts: TikTok may add a recommended track (docs/tiktok.md §5.4). */
+  autoAddMusic?: boolean;
+}
+
+export interface UploadPhotos {
+  count: number;
+  coverIndex: number;
+  /** The caller's URLs, in order; absent for received files, whose URLs carry their secret (see `urlsCiphertext`). */
+  urls?: string[];
+  /** Received files: the serving URLs, encrypted like TikTok's upload URL, and the stored objects. */
+  urlsCiphertext?: string;
+  files?: UploadPhotoFile[];
+  /** When the received files were deleted (TikTok had pulled them, or the upload ended). */
+  filesDeletedAt?: string;
+}
+
+export interface UploadPhotoFile {
+  key: string;
+  sizeBytes: number;
+  format: 'jpeg' | 'webp';
+  width: number;
+  height: number;
+}
+
+/** TikTok downloads the media itself (a URL video, or any photo post): only such publishes can be cancelled (§6.3). */
+export function isPulledByTikTok(upload: Pick<Upload, 'source' | 'mediaType'>): boolean {
+  return upload.source === 'url' || upload.mediaType === 'photo';
 }
 
 export interface UploadVideoInfo {

@@ -1,6 +1,6 @@
 import { EntityData, EntityRepository, FilterQuery } from '@mikro-orm/core';
 import { LEASE_COLUMNS, leaseFree, leaseHeldBy, leaseReleased, leaseTaken } from '../common/lease';
-import { FINAL_STATUSES, Upload, UploadStatus } from './upload.entity';
+import { FINAL_STATUSES, Upload, UploadPhotos, UploadStatus } from './upload.entity';
 
 /** Who claims: the lease owner, and the instance whose disk holds the media it may send. */
 export interface UploadClaimant {
@@ -132,6 +132,11 @@ export class UploadRepository extends EntityRepository<Upload> {
   /** The uploads open event streams watch, read in one query. */
   findWatched(ids: string[]): Promise<Upload[]> {
     return this.find({ id: { $in: ids } }, { disableIdentityMap: true });
+  }
+
+  /** Received photos deleted: recorded beside them, so nothing tries to serve or delete them again. */
+  async recordPhotoFilesDeleted(id: string, photos: UploadPhotos, at: Date): Promise<void> {
+    await this.nativeUpdate({ id }, { photos: { ...photos, filesDeletedAt: at.toISOString() } });
   }
 
   async clearSpoolPath(id: string): Promise<void> {

@@ -20,6 +20,13 @@ import { UploadDeliveryJob } from './delivery/upload-delivery.job';
 import { Upload } from './upload.entity';
 import { UploadsController } from './uploads.controller';
 import { UploadsService } from './uploads.service';
+import { PhotoIntakeService } from './photos/photo-intake.service';
+import { PhotosController } from './photos/photos.controller';
+import { PhotoFilesIntake } from './photos/photo-files-intake';
+import { PhotoMediaController } from './photos/photo-media.controller';
+import { PhotoMediaService } from './photos/photo-media.service';
+import { PhotoSweeper, PhotoSweepJob } from './photos/photo-sweep.job';
+
 import { DisplayBudget } from './readback/display-budget';
 import { ShareUrlClaimsService } from './readback/share-url-claims.service';
 import { ShareUrlJob } from './readback/share-url.job';
@@ -33,7 +40,7 @@ import { ScheduledStartService } from './schedule/scheduled-start.service';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Upload]), TokensModule, NotificationsModule, RateLimitsModule, InstancesModule],
-  controllers: [UploadsController, VideosController],
+  controllers: [UploadsController, VideosController, PhotosController, PhotoMediaController],
   providers: [
     UploadIntakeService,
     UploadsService,
@@ -54,6 +61,11 @@ import { ScheduledStartService } from './schedule/scheduled-start.service';
     ShareUrlReadBackService,
     ShareUrlClaimsService,
     ShareUrlJob,
+    PhotoIntakeService,
+    PhotoFilesIntake,
+    PhotoMediaService,
+    PhotoSweeper,
+    PhotoSweepJob,
     PublishScheduleService,
     RescheduleService,
     ScheduledStartService,

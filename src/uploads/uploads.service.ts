@@ -11,7 +11,7 @@ import { ListUploadsQuery } from './dto/list-uploads.query';
 import { UploadListResponse, UploadResponse } from './dto/upload.response';
 import { UploadEventHub } from './upload-event-hub';
 import { isFinal, UploadStateService } from './upload-state.service';
-import { Upload } from './upload.entity';
+import { isPulledByTikTok, Upload } from './upload.entity';
 import { UploadRepository } from './upload.repository';
 import { toUploadResponse } from './dto/upload.mapping';
 
@@ -59,12 +59,12 @@ export class UploadsService {
       upload.status === 'scheduled' ||
       upload.status === 'queued' ||
       (upload.status === 'uploading' && upload.source === 'file');
-    if (!cancellable && !(upload.status === 'processing' && upload.source === 'url')) {
+    if (!cancellable && !(upload.status === 'processing' && isPulledByTikTok(upload))) {
       throw new ConflictError(`The upload is ${upload.status}; TikTok can no longer cancel it.`, {
         status: upload.status,
       });
     }
-    if (upload.source === 'url' && upload.publishId) {
+    if (isPulledByTikTok(upload) && upload.publishId) {
       try {
         await this.tokens.withAccessToken(caller.tenantId, upload.userId, (token) =>
           this.tiktok.cancelPublish(token, upload.publishId!),

@@ -289,12 +289,11 @@ export interface paths {
         get: operations["getUpload"];
         put?: never;
         post?: never;
-        /** Cancels an upload TikTok has not started posting, a scheduled one included (409 when it is too late). */
+        /** Cancels an upload TikTok has not started posting (409 when it is too late). */
         delete: operations["cancelUpload"];
         options?: never;
         head?: never;
-        /** Moves a scheduled post to another publishAt (409 once it has started). */
-        patch: operations["rescheduleUpload"];
+        patch?: never;
         trace?: never;
     };
     "/api/tiktok/uploads/{id}/events": {
@@ -325,6 +324,27 @@ export interface paths {
         get: operations["listVideos"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tiktok/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a photo post (carousel) to the user's TikTok: JSON with `photoUrls` for TikTok to pull, or a multipart form
+         *     with the images in `photos` parts (fields first). Checked before anything reaches TikTok; answers 202 with an
+         *     upload of `mediaType: photo`, followed like any upload.
+         */
+        post: operations["createPhotoPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -377,7 +397,7 @@ export interface components {
          * @description Stable; see docs/errors.md.
          * @enum {string}
          */
-        ErrorCode: "unauthorized" | "forbidden" | "not_found" | "validation_failed" | "invalid_state" | "not_connected" | "reauth_required" | "conflict" | "schedule_cap_exceeded" | "payload_too_large" | "unsupported_media_type" | "video_rejected" | "scope_missing" | "rate_limited" | "tiktok_error" | "tiktok_unavailable" | "service_unavailable" | "internal_error";
+        ErrorCode: "unauthorized" | "forbidden" | "not_found" | "validation_failed" | "invalid_state" | "not_connected" | "reauth_required" | "conflict" | "payload_too_large" | "unsupported_media_type" | "video_rejected" | "photo_rejected" | "scope_missing" | "rate_limited" | "tiktok_error" | "tiktok_unavailable" | "service_unavailable" | "internal_error";
         ErrorBody: {
             /** @description Stable; see docs/errors.md. */
             code: components["schemas"]["ErrorCode"];
@@ -560,6 +580,13 @@ export interface components {
             frameRate: number | null;
             durationMs: number | null;
         };
+        UploadPhotosInfo: {
+            /** @description The cover image, 0-based */
+            coverIndex: number;
+            /** @description The URLs TikTok pulls, in order; null for images received by the gateway */
+            urls: string[] | null;
+            count: number;
+        };
         UploadMalwareScanInfo: {
             /** @enum {string} */
             scanner: "clamav" | "off";
@@ -580,8 +607,13 @@ export interface components {
             mode: "inbox" | "direct";
             /** @enum {string} */
             source: "file" | "url";
+            /**
+             * @description `photo` for photo posts (POST /api/tiktok/photos)
+             * @enum {string}
+             */
+            mediaType: "video" | "photo";
             /** @enum {string} */
-            status: "scheduled" | "queued" | "uploading" | "processing" | "inbox_delivered" | "published" | "failed" | "cancelled";
+            status: "queued" | "uploading" | "processing" | "inbox_delivered" | "published" | "failed" | "cancelled";
             publishId: string | null;
             /** @description TikTok's last reported status */
             tiktokStatus: string | null;
@@ -592,13 +624,10 @@ export interface components {
             shareUrl: string | null;
             error: components["schemas"]["UploadError"] | null;
             video: components["schemas"]["UploadVideo"] | null;
+            /** @description Photo posts: the images */
+            photos: components["schemas"]["UploadPhotosInfo"] | null;
             /** @description How the received file was scanned (MALWARE_SCAN) */
             malwareScan?: components["schemas"]["UploadMalwareScanInfo"] | null;
-            /**
-             * Format: date-time
-             * @description When a scheduled post starts (status `scheduled` until then); null when it was sent at once
-             */
-            publishAt: string | null;
             userId: string;
             progress: components["schemas"]["UploadProgress"];
             /** Format: date-time */
@@ -626,14 +655,6 @@ export interface components {
         UploadListResponse: {
             items: components["schemas"]["UploadResponse"][];
             nextCursor: string | null;
-        };
-        RescheduleUploadDto: {
-            /**
-             * Format: date-time
-             * @description The same rules as on creation: ISO 8601 with an offset or Z, one minute to SCHEDULE_MAX_DAYS ahead.
-             * @example 2026-12-24T18:00:00+01:00
-             */
-            publishAt: string;
         };
         VideoResponse: {
             /**
@@ -2183,11 +2204,6 @@ export interface operations {
                      */
                     isAigc?: boolean;
                     /**
-                     * Format: date-time
-                     * @description Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. It waits in status `scheduled`; nothing reaches TikTok before this time
-                     */
-                    publishAt?: string;
-                    /**
                      * Format: binary
                      * @description MP4, MOV or WebM (H.264, H.265, VP8, VP9), up to UPLOAD_MAX_BYTES; the last part
                      */
@@ -2259,11 +2275,6 @@ export interface operations {
                      * @example false
                      */
                     isAigc?: boolean;
-                    /**
-                     * Format: date-time
-                     * @description Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. It waits in status `scheduled`; nothing reaches TikTok before this time
-                     */
-                    publishAt?: string;
                     /**
                      * Format: uri
                      * @description TikTok pulls it; the URL prefix must be verified with TikTok
@@ -2368,7 +2379,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The user has no usable TikTok connection; or, with publishAt, a Direct Post beyond TikTok's ~15 per creator in 24 hours (details: limit, count, windowStart, windowEnd) (code: not_connected, reauth_required, schedule_cap_exceeded) */
+            /** @description The user has no usable TikTok connection (code: not_connected, reauth_required) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2390,7 +2401,7 @@ export interface operations {
                     "application/json": {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
-                            code?: "not_connected" | "reauth_required" | "schedule_cap_exceeded";
+                            code?: "not_connected" | "reauth_required";
                         };
                     };
                 };
@@ -2562,7 +2573,7 @@ export interface operations {
         parameters: {
             query?: {
                 userId?: string;
-                status?: "scheduled" | "queued" | "uploading" | "processing" | "inbox_delivered" | "published" | "failed" | "cancelled";
+                status?: "queued" | "uploading" | "processing" | "inbox_delivered" | "published" | "failed" | "cancelled";
                 /** @description 1-100, default 20. */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
@@ -2987,170 +2998,6 @@ export interface operations {
             };
         };
     };
-    rescheduleUpload: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RescheduleUploadDto"];
-            };
-        };
-        responses: {
-            /** @description Rescheduled */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
-                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
-                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UploadResponse"];
-                };
-            };
-            /** @description A field is missing or malformed; the message names it. (code: validation_failed) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
-                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
-                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_failed",
-                     *         "message": "Invalid request: userId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -.",
-                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        error: components["schemas"]["ErrorBody"] & {
-                            /** @enum {string} */
-                            code?: "validation_failed";
-                        };
-                    };
-                };
-            };
-            /** @description Missing, wrong or revoked X-API-Key (code: unauthorized) */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
-                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
-                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "unauthorized",
-                     *         "message": "Send your API key in the X-API-Key header.",
-                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        error: components["schemas"]["ErrorBody"] & {
-                            /** @enum {string} */
-                            code?: "unauthorized";
-                        };
-                    };
-                };
-            };
-            /** @description No upload with this id among the caller's (code: not_found) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
-                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
-                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "not_found",
-                     *         "message": "No such upload.",
-                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        error: components["schemas"]["ErrorBody"] & {
-                            /** @enum {string} */
-                            code?: "not_found";
-                        };
-                    };
-                };
-            };
-            /** @description The post is no longer scheduled (it has started, ended or was cancelled); or, for a Direct Post, the new time passes TikTok's ~15 per creator in 24 hours (details: limit, count, windowStart, windowEnd) (code: conflict, schedule_cap_exceeded) */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
-                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
-                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "conflict",
-                     *         "message": "TikTok can no longer cancel this upload.",
-                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        error: components["schemas"]["ErrorBody"] & {
-                            /** @enum {string} */
-                            code?: "conflict" | "schedule_cap_exceeded";
-                        };
-                    };
-                };
-            };
-            /** @description Too many requests for this API key (code: rate_limited) */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before the next attempt. */
-                    "Retry-After"?: number;
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests; retry after the time in Retry-After.",
-                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        error: components["schemas"]["ErrorBody"] & {
-                            /** @enum {string} */
-                            code?: "rate_limited";
-                        };
-                    };
-                };
-            };
-        };
-    };
     streamUploadEvents: {
         parameters: {
             query?: never;
@@ -3496,6 +3343,415 @@ export interface operations {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
                             code?: "tiktok_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createPhotoPost: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key and user return the same upload (1 to 200 visible ASCII characters). */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description application/json: the fields with `photoUrls`. multipart/form-data (only when the gateway has MEDIA_PUBLIC_URL): the fields, then each image in a `photos` part, in carousel order. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userId": "crm:customer-1042",
+                 *       "mode": "inbox",
+                 *       "photoUrls": [
+                 *         "https://media.example.com/posts/1.jpg",
+                 *         "https://media.example.com/posts/2.webp"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Your own id for the end user
+                     * @example crm:customer-1042
+                     */
+                    userId: string;
+                    /**
+                     * @description `inbox`: a draft in the TikTok inbox (TikTok's MEDIA_UPLOAD, video.upload); `direct`: posted (video.publish)
+                     * @example inbox
+                     * @enum {string}
+                     */
+                    mode: "inbox" | "direct";
+                    /**
+                     * @description The cover image, 0-based
+                     * @default 0
+                     */
+                    coverIndex?: number;
+                    /**
+                     * @description Title (UTF-16 code units)
+                     * @example
+                     */
+                    title?: string;
+                    /**
+                     * @description Description, hashtags and mentions included (UTF-16 code units)
+                     * @example
+                     */
+                    description?: string;
+                    /**
+                     * @description Required for direct: one of creator-info's privacyLevelOptions; never defaulted
+                     * @enum {string}
+                     */
+                    privacyLevel?: "PUBLIC_TO_EVERYONE" | "MUTUAL_FOLLOW_FRIENDS" | "FOLLOWER_OF_CREATOR" | "SELF_ONLY";
+                    /**
+                     * @description Direct: turn comments off
+                     * @example false
+                     */
+                    disableComment?: boolean;
+                    /**
+                     * @description Direct: TikTok adds a recommended track the creator can change
+                     * @example false
+                     */
+                    autoAddMusic?: boolean;
+                    /**
+                     * @description Direct: paid partnership (a third-party brand); cannot be SELF_ONLY
+                     * @example false
+                     */
+                    brandContent?: boolean;
+                    /**
+                     * @description Direct: promotes the creator's own business
+                     * @example false
+                     */
+                    brandOrganic?: boolean;
+                    /**
+                     * @description Direct: labels the post as AI-generated
+                     * @example false
+                     */
+                    isAigc?: boolean;
+                    /**
+                     * @description JPEG or WebP images TikTok pulls, in order; https under a URL prefix verified with TikTok
+                     * @example [
+                     *       "https://media.example.com/posts/1.jpg",
+                     *       "https://media.example.com/posts/2.webp"
+                     *     ]
+                     */
+                    photoUrls: string[];
+                };
+                "multipart/form-data": {
+                    /**
+                     * @description Your own id for the end user
+                     * @example crm:customer-1042
+                     */
+                    userId: string;
+                    /**
+                     * @description `inbox`: a draft in the TikTok inbox (TikTok's MEDIA_UPLOAD, video.upload); `direct`: posted (video.publish)
+                     * @example inbox
+                     * @enum {string}
+                     */
+                    mode: "inbox" | "direct";
+                    /**
+                     * @description The cover image, 0-based
+                     * @default 0
+                     */
+                    coverIndex?: number;
+                    /**
+                     * @description Title (UTF-16 code units)
+                     * @example
+                     */
+                    title?: string;
+                    /**
+                     * @description Description, hashtags and mentions included (UTF-16 code units)
+                     * @example
+                     */
+                    description?: string;
+                    /**
+                     * @description Required for direct: one of creator-info's privacyLevelOptions; never defaulted
+                     * @enum {string}
+                     */
+                    privacyLevel?: "PUBLIC_TO_EVERYONE" | "MUTUAL_FOLLOW_FRIENDS" | "FOLLOWER_OF_CREATOR" | "SELF_ONLY";
+                    /**
+                     * @description Direct: turn comments off
+                     * @example false
+                     */
+                    disableComment?: boolean;
+                    /**
+                     * @description Direct: TikTok adds a recommended track the creator can change
+                     * @example false
+                     */
+                    autoAddMusic?: boolean;
+                    /**
+                     * @description Direct: paid partnership (a third-party brand); cannot be SELF_ONLY
+                     * @example false
+                     */
+                    brandContent?: boolean;
+                    /**
+                     * @description Direct: promotes the creator's own business
+                     * @example false
+                     */
+                    brandOrganic?: boolean;
+                    /**
+                     * @description Direct: labels the post as AI-generated
+                     * @example false
+                     */
+                    isAigc?: boolean;
+                    /** @description JPEG or WebP, at most 20000000 bytes and 1920x1080 (either orientation) each; the last parts */
+                    photos: Blob[];
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted; follow it with getUpload or its events */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResponse"];
+                };
+            };
+            /** @description A field is missing or malformed; the message names it. (code: validation_failed) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Invalid request: userId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, wrong or revoked X-API-Key (code: unauthorized) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Send your API key in the X-API-Key header.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description The user did not grant the scope this mode needs (code: forbidden) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "The caller may not do this.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "forbidden";
+                        };
+                    };
+                };
+            };
+            /** @description The user has no usable TikTok connection (code: not_connected, reauth_required) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_connected",
+                     *         "message": "The user has no connected TikTok account; create a connect link first.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "not_connected" | "reauth_required";
+                        };
+                    };
+                };
+            };
+            /** @description Neither JSON nor multipart/form-data, or a form while the gateway has no MEDIA_PUBLIC_URL to serve images from (code: unsupported_media_type) */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Send multipart/form-data (the fields, then the file in \"video\") or JSON with videoUrl.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "unsupported_media_type";
+                        };
+                    };
+                };
+            };
+            /** @description A received image breaks TikTok's photo rules; details name the photo's index and the rule (format, size, resolution, count) (code: photo_rejected) */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "photo_rejected",
+                     *         "message": "Photo 2 was refused: it is image/png; TikTok takes JPEG or WebP.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "photo_rejected";
+                        };
+                    };
+                };
+            };
+            /** @description Too many uploads for this API key and user, or too many requests for this API key (code: rate_limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt. */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the time in Retry-After.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "rate_limited";
+                        };
+                    };
+                };
+            };
+            /** @description Direct posts: TikTok refused the creator-info check; details carry its code (code: tiktok_error) */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "tiktok_error",
+                     *         "message": "TikTok refused the request.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "tiktok_error";
+                        };
+                    };
+                };
+            };
+            /** @description Too many uploads at once, too little free disk, shutting down or a backing service down (with Retry-After); or, for direct posts, TikTok could not be reached (code: service_unavailable, tiktok_unavailable) */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "service_unavailable",
+                     *         "message": "The database is unavailable; retry shortly.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "service_unavailable" | "tiktok_unavailable";
                         };
                     };
                 };

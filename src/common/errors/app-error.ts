@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'video_rejected',
+  'photo_rejected',
   'scope_missing',
   'rate_limited',
   'tiktok_error',

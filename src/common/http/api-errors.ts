@@ -21,6 +21,7 @@ const EXAMPLE_MESSAGES: Partial<Record<ErrorCode, string>> = {
   payload_too_large: 'The video is larger than the limit of 4294967296 bytes.',
   unsupported_media_type: 'Send multipart/form-data (the fields, then the file in "video") or JSON with videoUrl.',
   video_rejected: 'The video was refused: its duration is longer than the creator may post.',
+  photo_rejected: 'Photo 2 was refused: it is image/png; TikTok takes JPEG or WebP.',
   scope_missing: 'The user did not grant video.list; connect again and allow it.',
   rate_limited: 'Too many requests; retry after the time in Retry-After.',
   tiktok_error: 'TikTok refused the request.',

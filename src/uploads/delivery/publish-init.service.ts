@@ -5,12 +5,13 @@ import { TikTokApiError } from '../../tiktok-api/tiktok-api.error';
 import { TikTokPublishInit } from '../../tiktok-api/tiktok-api.models';
 import { TokenCipher } from '../../common/crypto/token-cipher';
 import { TokensService } from '../../tokens/tokens.service';
-import { captionOf } from '../direct-post-rules';
+import { captionOf } from '../rules/direct-post-rules';
 import { InitBudget } from './init-budget';
 import { initFailure } from './init-failure';
 import { uploadUrlAad } from './upload-retries';
 import { UploadChanges, UploadStateService } from '../upload-state.service';
-import { Upload } from '../upload.entity';
+import { isPulledByTikTok, Upload } from '../upload.entity';
+import { photoPostOf } from './photo-init';
 
 /**
  * Creates the publish at TikTok: within the init budget, at most once per publish, and never again after an
@@ -66,6 +67,7 @@ export class PublishInitService {
   }
 
   private sendInit(upload: Upload, token: string): Promise<TikTokPublishInit> {
+    if (upload.mediaType === 'photo') return this.tiktok.initPhotoPost(token, photoPostOf(upload, this.cipher));
     const source =
       upload.source === 'url'
         ? { kind: 'url' as const, videoUrl: upload.videoUrl! }
@@ -96,7 +98,7 @@ export class PublishInitService {
 
   private afterInit(upload: Upload, init: TikTokPublishInit, now: Date): UploadChanges {
     const common = { publishId: init.publishId, error: null, attempts: 0, nextActionAt: now };
-    if (upload.source === 'url') return { ...common, status: 'processing', tiktokStatus: 'PROCESSING_DOWNLOAD' };
+    if (isPulledByTikTok(upload)) return { ...common, status: 'processing', tiktokStatus: 'PROCESSING_DOWNLOAD' };
     return {
       ...common,
       status: 'uploading',

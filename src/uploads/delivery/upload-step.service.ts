@@ -47,7 +47,9 @@ export class UploadStepService {
     if (!upload) return;
     if (upload.status === 'processing') return this.poller.poll(upload, context.now());
     if (upload.status !== 'queued' && upload.status !== 'uploading') return;
-    if (upload.source === 'file' && !(upload.spoolPath && (await this.storage.exists(mediaKeyOf(upload.spoolPath))))) {
+    // A photo post's files are served to TikTok from storage; they have no spool file to send.
+    const sendsFile = upload.source === 'file' && upload.mediaType === 'video';
+    if (sendsFile && !(upload.spoolPath && (await this.storage.exists(mediaKeyOf(upload.spoolPath))))) {
       return this.state.fail(upload, 'video_file_missing', 'The received video is no longer on disk; upload it again.');
     }
     if (!upload.publishId) return this.publishInit.init(upload, context.now());

@@ -8,6 +8,7 @@ export function toUploadResponse(upload: Upload): UploadResponse {
     userId: upload.userId,
     mode: upload.mode,
     source: upload.source,
+    mediaType: upload.mediaType,
     status: upload.status,
     progress: {
       uploadedBytes: upload.uploadedBytes,
@@ -22,6 +23,9 @@ export function toUploadResponse(upload: Upload): UploadResponse {
     shareUrl: upload.shareUrl ?? null,
     error: upload.error ?? null,
     video: upload.video ?? null,
+    photos: upload.photos
+      ? { count: upload.photos.count, coverIndex: upload.photos.coverIndex, urls: upload.photos.urls ?? null }
+      : null,
     malwareScan: upload.malwareScan ?? null,
     publishAt: upload.publishAt ?? null,
     createdAt: upload.createdAt,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { UPLOAD_STATUSES, UploadStatus } from '../upload.entity';
+import { MEDIA_TYPES, UPLOAD_STATUSES, UploadMediaType, UploadStatus } from '../upload.entity';
 
 export class UploadProgress {
   uploadedBytes: number;
@@ -16,6 +16,18 @@ export class UploadVideo {
   height: number | null;
   frameRate: number | null;
   durationMs: number | null;
+}
+
+export class UploadPhotosInfo {
+  count: number;
+  @ApiProperty({ description: 'The cover image, 0-based' })
+  coverIndex: number;
+  @ApiProperty({
+    nullable: true,
+    type: [String],
+    description: 'The URLs TikTok pulls, in order; null for images received by the gateway',
+  })
+  urls: string[] | null;
 }
 
 export class UploadMalwareScanInfo {
@@ -43,6 +55,8 @@ export class UploadResponse {
   mode: 'inbox' | 'direct';
   @ApiProperty({ enum: ['file', 'url'] })
   source: 'file' | 'url';
+  @ApiProperty({ enum: MEDIA_TYPES, description: '`photo` for photo posts (POST /api/tiktok/photos)' })
+  mediaType: UploadMediaType;
   @ApiProperty({ enum: UPLOAD_STATUSES })
   status: UploadStatus;
   progress: UploadProgress;
@@ -65,6 +79,8 @@ export class UploadResponse {
   error: UploadError | null;
   @ApiProperty({ nullable: true, type: UploadVideo })
   video: UploadVideo | null;
+  @ApiProperty({ nullable: true, type: UploadPhotosInfo, description: 'Photo posts: the images' })
+  photos: UploadPhotosInfo | null;
   @ApiPropertyOptional({
     nullable: true,
     type: UploadMalwareScanInfo,

@@ -12,7 +12,8 @@ import { Tenant } from '../../tenants/tenant.entity';
 import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
 import { TokensService } from '../../tokens/tokens.service';
 import { planChunks } from '../delivery/chunk-plan';
-import { checkDirectPost, checkDirectPostFields } from '../direct-post-rules';
+import { checkDirectPost, checkDirectPostFields } from '../rules/direct-post-rules';
+import { checkMediaUrl } from '../rules/media-urls';
 import { PublishScheduleService } from '../schedule/publish-schedule.service';
 import { UploadStateService } from '../upload-state.service';
 import { CreateUploadDto } from '../dto/create-upload.dto';
@@ -114,6 +115,7 @@ export class UploadIntakeService {
         'Send a video file as multipart/form-data (field "video"), or JSON with videoUrl.',
       );
     }
+    checkMediaUrl('videoUrl', dto.videoUrl, this.config.get('media', { infer: true }).verifiedUrls);
     if (dto.mode === 'direct') await this.checkDirect(caller, prepared);
     return this.insert(caller, prepared, { source: 'url', videoUrl: dto.videoUrl }, key);
   }

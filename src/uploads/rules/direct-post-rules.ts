@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
-import { AppError, ValidationFailedError } from '../common/errors/app-error';
-import { TikTokCreatorInfo } from '../tiktok-api/tiktok-api.models';
-import { CreateUploadDto } from './dto/create-upload.dto';
+import { AppError, ValidationFailedError } from '../../common/errors/app-error';
+import { TikTokCreatorInfo } from '../../tiktok-api/tiktok-api.models';
+import { CreateUploadDto } from '../dto/create-upload.dto';
 
 type DirectPostFields = Pick<CreateUploadDto, 'title' | 'description' | 'privacyLevel' | 'brandContent'>;
 
