@@ -134,6 +134,15 @@ export class UploadRepository extends EntityRepository<Upload> {
     return this.find({ id: { $in: ids } }, { disableIdentityMap: true });
   }
 
+  /** The stored images of scheduled photo posts: they wait for publishAt, past a link lifetime from their intake. */
+  async scheduledPhotoKeys(): Promise<string[]> {
+    const rows = await this.find(
+      { status: 'scheduled', mediaType: 'photo', source: 'file' },
+      { fields: ['photos'], disableIdentityMap: true },
+    );
+    return rows.flatMap((row) => row.photos?.files?.map((file) => file.key) ?? []);
+  }
+
   /** Received photos deleted: recorded beside them, so nothing tries to serve or delete them again. */
   async recordPhotoFilesDeleted(id: string, photos: UploadPhotos, at: Date): Promise<void> {
     await this.nativeUpdate({ id }, { photos: { ...photos, filesDeletedAt: at.toISOString() } });

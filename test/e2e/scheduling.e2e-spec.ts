@@ -7,7 +7,9 @@ import { Clock } from '../../src/common/clock';
 import { SANDBOX_ACCOUNTS } from '../../src/tiktok-sandbox/sandbox-control';
 import { TikTokSandbox } from '../../src/tiktok-sandbox/tiktok-sandbox';
 import { SpoolSweeper } from '../../src/uploads/intake/spool-sweeper';
+import { CONTENT_INIT, startPhotoServer, stopServer } from '../sandbox/photo-kit';
 import { connectUser } from '../support/connect-flow';
+import { Server } from 'node:http';
 import { createTenant, startTestApp, startTestSandbox, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { FIXTURES, postVideo, UploadBody, waitForFinal, waitForUpload } from '../support/uploads';
@@ -46,6 +48,7 @@ describe('Scheduled publishing', () => {
   let clock: ReturnType<typeof shiftableClock>;
   let receiver: WebhookReceiver;
   let apiKey: string;
+  let photoServer: { server: Server; base: string };
 
   const server = () => t.app.getHttpServer();
   const postingCalls = async () => (await t.control.requests()).filter((r) => isPostingCall(r.path));
@@ -57,7 +60,10 @@ describe('Scheduled publishing', () => {
   }
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox();
+    photoServer = await startPhotoServer();
+    // TikTok pulls photo URLs only under verified prefixes; the gateway leaves that to TikTok here (no
+    // TIKTOK_VERIFIED_URL_PREFIXES), so the other tests' unverified videoUrl stays accepted while scheduled.
+    sandbox = await startTestSandbox({ verifiedUrlPrefixes: [`${photoServer.base}/photos/`] });
     database = await createTestDatabase();
     spoolDir = mkdtempSync(join(tmpdir(), 'tgw-scheduled-'));
     t = await start();
@@ -69,6 +75,7 @@ describe('Scheduled publishing', () => {
     await t.close();
     await receiver.close();
     await sandbox.stop();
+    await stopServer(photoServer.server);
     await database.drop();
     rmSync(spoolDir, { recursive: true, force: true });
   });
@@ -247,6 +254,36 @@ describe('Scheduled publishing', () => {
     });
     expect(await postingCalls()).toHaveLength(callsBefore);
     expect(updates(id)).not.toContain('queued');
+  });
+
+  it('should schedule a photo post by the same rules: nothing before publishAt, creator_info then the content init', async () => {
+    await connectUser(server(), apiKey, 'photographer');
+    const body = (publishAt: string) => ({
+      userId: 'photographer',
+      mode: 'direct',
+      privacyLevel: 'SELF_ONLY',
+      photoUrls: [`${photoServer.base}/photos/photo-640x360.jpg`],
+      publishAt,
+    });
+    const postPhotos = (publishAt: string) =>
+      request(server()).post('/api/tiktok/photos').set('X-API-Key', apiKey).send(body(publishAt));
+    const soon = await postPhotos(new Date(clock.now().getTime() + 30_000).toISOString()).expect(400);
+    expect(soon.body.error).toMatchObject({ code: 'validation_failed', details: { rule: 'too_soon' } });
+    const callsBefore = (await postingCalls()).length;
+    const publishAt = new Date(clock.now().getTime() + 2 * MINUTE);
+    const accepted = await postPhotos(withOffset(publishAt)).expect(202);
+    expect(accepted.body).toMatchObject({
+      mediaType: 'photo',
+      status: 'scheduled',
+      publishAt: publishAt.toISOString(),
+    });
+    await sleep(1000);
+    expect(await postingCalls()).toHaveLength(callsBefore);
+
+    clock.advance(2 * MINUTE);
+    expect((await waitForFinal(server(), apiKey, accepted.body.id as string)).status).toBe('published');
+    const paths = (await postingCalls()).slice(callsBefore).map((r) => r.path);
+    expect(paths.slice(0, 2)).toEqual(['/v2/post/publish/creator_info/query/', CONTENT_INIT]);
   });
 
   it("should refuse a creator's 16th Direct Post within 24 hours with schedule_cap_exceeded", async () => {
