@@ -3793,7 +3793,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The user has no usable TikTok connection (code: not_connected, reauth_required) */
+            /** @description The user has no usable TikTok connection; or, with publishAt, a Direct Post beyond TikTok's ~15 per creator in 24 hours (details: limit, count, windowStart, windowEnd) (code: not_connected, reauth_required, schedule_cap_exceeded) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3815,7 +3815,7 @@ export interface operations {
                     "application/json": {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
-                            code?: "not_connected" | "reauth_required";
+                            code?: "not_connected" | "reauth_required" | "schedule_cap_exceeded";
                         };
                     };
                 };
