@@ -24,6 +24,8 @@ export const CONSOLE_FILES = [
   'sse-reader.js',
   'connection.js',
   'upload-form.js',
+  'photo-form.js',
+  'tabs.js',
   'direct-post-fields.js',
   'upload-tracker.js',
   'recent-uploads.js',

@@ -8,14 +8,15 @@ import { ConsoleAssets } from './console-assets';
 
 /**
  * The page only calls the API, in the same origin, with the key the person types in; the policy keeps any injected
- * markup from running script or sending that key elsewhere. Avatars come from TikTok's CDN over https.
+ * markup from running script or sending that key elsewhere. Avatars come from TikTok's CDN over https; photo
+ * previews are blob: URLs the page makes from the files the person chose.
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
   "connect-src 'self'",
-  "img-src 'self' https: data:",
+  "img-src 'self' https: data: blob:",
   'media-src blob:',
   "base-uri 'none'",
   "form-action 'none'",

@@ -1,6 +1,7 @@
 import {
   CONNECT_FAILURES,
   describeError,
+  describePhotoError,
   describeStage,
   describeTimeZone,
   localDateTimeToIso,
@@ -24,6 +25,7 @@ const API_ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'video_rejected',
+  'photo_rejected',
   'rate_limited',
   'tiktok_error',
   'tiktok_unavailable',
@@ -82,6 +84,25 @@ describe('console messages', () => {
     );
     expect(describeStage({ status: 'failed', error: { code: 'tiktok_error', tiktokCode: 'spam_risk' } })).toContain(
       'TikTok refused the request.',
+    );
+  });
+
+  it('should name photos in the stage, and explain a refused photo form by the missing MEDIA_PUBLIC_URL', () => {
+    expect(describeStage({ status: 'processing', mediaType: 'photo' })).toBe(
+      'TikTok is pulling and processing the photos',
+    );
+    expect(describeStage({ status: 'processing', mediaType: 'video' })).toBe('TikTok is processing the video');
+    const refused = describePhotoError({
+      code: 'unsupported_media_type',
+      message: 'This gateway takes photo posts as application/json with photoUrls only.',
+      requestId: 'req-2',
+    });
+    expect(refused).toBe(
+      'This gateway does not take image files. This gateway takes photo posts as application/json with photoUrls ' +
+        'only. Add the images by their web addresses instead. Request id: req-2.',
+    );
+    expect(describePhotoError({ code: 'photo_rejected', message: 'Photo 1 was refused.' })).toBe(
+      'TikTok would reject one of these photos. Photo 1 was refused.',
     );
   });
 

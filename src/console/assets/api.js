@@ -27,6 +27,12 @@ export function toApiError(status, bodyText, headers) {
   return new ApiError({ status, ...envelope, requestId, retryAfter });
 }
 
+/** Same key for a retried send of the same post (Idempotency-Key, README "Publishing videos"); works outside secure contexts too. */
+export function newIdempotencyKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `console-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
 function networkError() {
   return new ApiError({ status: 0, code: 'network' });
 }
@@ -88,12 +94,23 @@ export class GatewayApi {
     return this.call('DELETE', `/api/tiktok/uploads/${encodeURIComponent(id)}`);
   }
 
+  sendVideo(form, options) {
+    return this.sendUpload('/api/tiktok/upload', form, options);
+  }
+
+  /** POST /api/tiktok/photos: a FormData (fields, then `photos` parts), or a plain object sent as JSON with photoUrls. */
+  sendPhotos(post, options) {
+    return this.sendUpload('/api/tiktok/photos', post, options);
+  }
+
   /** XMLHttpRequest, because fetch reports no upload progress; resolves with the 202 body (the upload). */
-  sendVideo(form, { idempotencyKey, onProgress }) {
+  sendUpload(path, body, { idempotencyKey, onProgress }) {
+    const json = !(body instanceof FormData);
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', '/api/tiktok/upload');
-      for (const [name, value] of Object.entries(this.headers({ 'Idempotency-Key': idempotencyKey }))) {
+      xhr.open('POST', path);
+      const extra = { 'Idempotency-Key': idempotencyKey, ...(json ? { 'Content-Type': 'application/json' } : {}) };
+      for (const [name, value] of Object.entries(this.headers(extra))) {
         xhr.setRequestHeader(name, value);
       }
       xhr.upload.addEventListener('progress', (event) => {
@@ -106,7 +123,7 @@ export class GatewayApi {
       });
       xhr.addEventListener('error', () => reject(networkError()));
       xhr.addEventListener('abort', () => reject(new ApiError({ status: 0, code: 'aborted' })));
-      xhr.send(form);
+      xhr.send(json ? JSON.stringify(body) : body);
     });
   }
 

@@ -3,7 +3,9 @@ import { GatewayApi } from './api.js';
 import { ConnectionPanel } from './connection.js';
 import { byId, clearMessage, showError, showMessage } from './dom.js';
 import { CONNECT_FAILURES, describeError } from './messages.js';
+import { PhotoForm } from './photo-form.js';
 import { RecentUploads } from './recent-uploads.js';
+import { wireTabs } from './tabs.js';
 import { UploadForm } from './upload-form.js';
 import { UploadTracker } from './upload-tracker.js';
 
@@ -24,7 +26,16 @@ const uploadForm = new UploadForm(api, async (form, idempotencyKey) => {
   void recent.refresh();
   return answered;
 });
-const connection = new ConnectionPanel(api, (status) => uploadForm.setConnection(connection.userId, status));
+const photoForm = new PhotoForm(api, async (post, idempotencyKey) => {
+  const answered = await tracker.startPhotos(post, idempotencyKey);
+  void recent.refresh();
+  return answered;
+});
+const connection = new ConnectionPanel(api, (status) => {
+  uploadForm.setConnection(connection.userId, status);
+  photoForm.setConnection(connection.userId, status);
+});
+wireTabs();
 
 /** A start-up banner may hand over a key as `#apiKey=`: fragments never reach a server or its logs. */
 function takeKeyFromFragment() {

@@ -14,12 +14,15 @@ export declare const FAIL_REASONS: Record<string, string>;
 export declare const CONNECT_FAILURES: Record<string, string>;
 export declare const STATUS_LABELS: Record<string, string>;
 export declare const PRIVACY_LABELS: Record<string, string>;
+export declare const PHOTO_STATUS_LABELS: Record<string, string>;
 export declare const FINAL_STATUSES: string[];
 export declare const CAPTION_LIMIT: number;
 export declare function describeError(error: DescribableError): string;
+export declare function describePhotoError(error: DescribableError): string;
 export declare function describeFailReason(reason: string | null | undefined): string;
 export declare function describeStage(upload: {
   status: string;
+  mediaType?: string;
   progress?: { uploadedChunks?: number; totalChunks?: number | null };
   failReason?: string | null;
   error?: DescribableError | string | null;

@@ -13,6 +13,7 @@ export const ERROR_MESSAGES = {
   payload_too_large: 'The video is larger than this gateway accepts.',
   unsupported_media_type: 'That file is not a video TikTok accepts (MP4, MOV or WebM).',
   video_rejected: 'TikTok would reject this video.',
+  photo_rejected: 'TikTok would reject one of these photos.',
   rate_limited: 'Too many requests for now.',
   tiktok_error: 'TikTok refused the request.',
   tiktok_unavailable: 'TikTok cannot be reached right now. Try again in a moment.',
@@ -84,6 +85,11 @@ export const STATUS_LABELS = {
   cancelled: 'Cancelled',
 };
 
+/** Where a photo post's stage reads differently from a video's. */
+export const PHOTO_STATUS_LABELS = {
+  processing: 'TikTok is pulling and processing the photos',
+};
+
 export const FINAL_STATUSES = ['inbox_delivered', 'published', 'failed', 'cancelled'];
 
 export const PRIVACY_LABELS = {
@@ -109,6 +115,19 @@ export function describeError(error) {
   return parts.join(' ');
 }
 
+/**
+ * A photo form answered 415 means this gateway has no MEDIA_PUBLIC_URL to serve received images from (README "Photo
+ * posts"), not that a file was wrong: say so, with the gateway's own words, and what works instead.
+ */
+export function describePhotoError(error) {
+  if (!error || error.code !== 'unsupported_media_type') return describeError(error);
+  const parts = ['This gateway does not take image files.'];
+  if (error.message) parts.push(error.message);
+  parts.push('Add the images by their web addresses instead.');
+  if (error.requestId) parts.push(`Request id: ${error.requestId}.`);
+  return parts.join(' ');
+}
+
 export function describeFailReason(reason) {
   if (!reason) return '';
   return FAIL_REASONS[reason] || `TikTok reported: ${reason}.`;
@@ -116,7 +135,8 @@ export function describeFailReason(reason) {
 
 /** The TikTok stage of an upload (GET /api/tiktok/uploads/{id}), as one short line. */
 export function describeStage(upload) {
-  const label = STATUS_LABELS[upload.status] || upload.status;
+  const photoLabel = upload.mediaType === 'photo' && PHOTO_STATUS_LABELS[upload.status];
+  const label = photoLabel || STATUS_LABELS[upload.status] || upload.status;
   const progress = upload.progress || {};
   if (upload.status === 'uploading' && progress.totalChunks) {
     return `${label}: chunk ${progress.uploadedChunks} of ${progress.totalChunks} sent`;

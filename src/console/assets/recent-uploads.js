@@ -40,13 +40,28 @@ export class RecentUploads {
     const when = new Date(upload.createdAt);
     const size = upload.video && upload.video.sizeBytes ? `, ${formatBytes(upload.video.sizeBytes)}` : '';
     const mode = upload.mode === 'direct' ? 'Direct post' : 'Inbox draft';
-    const li = create('li', { 'data-upload-id': upload.id, 'data-status': upload.status });
+    const li = create('li', {
+      'data-upload-id': upload.id,
+      'data-status': upload.status,
+      'data-media-type': upload.mediaType,
+    });
     li.append(
       create('span', { class: 'state' }, describeStage(upload)),
       create('br'),
-      create('span', { class: 'hint' }, `${mode}${size}, `),
+      create('span', { class: 'hint' }, `${describeMedia(upload)}, ${mode}${size}, `),
       create('time', { datetime: upload.createdAt, class: 'hint' }, when.toLocaleString()),
     );
+    // Read back from TikTok shortly after publishing, when the account granted video.list; refreshing shows it.
+    if (upload.status === 'published' && upload.shareUrl) {
+      const link = { href: upload.shareUrl, target: '_blank', rel: 'noopener noreferrer', class: 'share' };
+      li.append(create('br'), create('a', link, 'Open on TikTok'));
+    }
     return li;
   }
+}
+
+function describeMedia(upload) {
+  if (upload.mediaType !== 'photo') return 'Video';
+  const count = upload.photos && upload.photos.count;
+  return count === 1 ? '1 photo' : `${count} photos`;
 }

@@ -1,13 +1,8 @@
 // The upload form: file, inbox or direct, and the checks TikTok wants before anything is sent.
+import { newIdempotencyKey } from './api.js';
 import { DirectPostFields } from './direct-post-fields.js';
 import { byId, clearMessage, setVisible, showMessage } from './dom.js';
 import { describeTimeZone, formatBytes, localDateTimeToIso } from './messages.js';
-
-/** Same key for a retried send of the same form (Idempotency-Key, README "Publishing videos"); works outside secure contexts too. */
-function newIdempotencyKey() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `console-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
 
 export class UploadForm {
   constructor(api, onSubmit) {

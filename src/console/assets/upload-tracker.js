@@ -1,6 +1,6 @@
 // One upload's journey: bytes to the gateway (XHR progress), then TikTok's stage from the events stream.
 import { byId, clearMessage, setVisible, showError, showMessage } from './dom.js';
-import { describeStage, FINAL_STATUSES, formatBytes } from './messages.js';
+import { describePhotoError, describeError, describeStage, FINAL_STATUSES, formatBytes } from './messages.js';
 import { readEventStream } from './sse-reader.js';
 
 const MAX_RECONNECTS = 5;
@@ -12,6 +12,15 @@ const STAGE_DETAILS = {
   published: 'It may take a few minutes for the video to be processed and appear on the profile.',
   cancelled: 'Nothing was published.',
 };
+const PHOTO_STAGE_DETAILS = {
+  ...STAGE_DETAILS,
+  queued: 'The gateway has the photo post and will start sending it to TikTok.',
+  processing: 'TikTok is pulling the photos and checking them.',
+  inbox_delivered: 'The creator has a notification in the TikTok app; they open it to finish and post the photos.',
+  published: 'It may take a few minutes for the post to appear on the profile.',
+};
+const VIDEO = { noun: 'video', describe: describeError };
+const PHOTOS = { noun: 'photo post', describe: describePhotoError };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,7 +39,16 @@ export class UploadTracker {
   }
 
   /** Resolves true once the gateway has answered (accepted or refused), false when the answer never came. */
-  async start(form, idempotencyKey) {
+  start(form, idempotencyKey) {
+    return this.track(VIDEO, (options) => this.api.sendVideo(form, options), idempotencyKey);
+  }
+
+  /** The same for POST /api/tiktok/photos: a FormData with `photos` parts, or an object sent as JSON. */
+  startPhotos(post, idempotencyKey) {
+    return this.track(PHOTOS, (options) => this.api.sendPhotos(post, options), idempotencyKey);
+  }
+
+  async track(kind, send, idempotencyKey) {
     if (this.following) this.following.abort();
     this.current = undefined;
     setVisible(byId('progress-section'), true);
@@ -41,29 +59,27 @@ export class UploadTracker {
     this.stage.textContent = 'Not started';
     byId('stage-detail').textContent = '';
     try {
-      const upload = await this.api.sendVideo(form, {
-        idempotencyKey,
-        onProgress: (sent, total) => this.showSent(sent, total),
-      });
+      const upload = await send({ idempotencyKey, onProgress: (sent, total) => this.showSent(kind, sent, total) });
       this.sendBar.value = 100;
-      byId('send-text').textContent = 'The gateway accepted the video.';
+      byId('send-text').textContent = `The gateway accepted the ${kind.noun}.`;
       this.render(upload);
       void this.follow(upload);
       return true;
     } catch (error) {
-      byId('send-text').textContent = 'The video was not accepted.';
-      showError(this.error, error);
+      byId('send-text').textContent = `The ${kind.noun} was not accepted.`;
+      if (error.code) showMessage(this.error, kind.describe(error));
+      else showError(this.error, error);
       return error.status > 0;
     }
   }
 
-  showSent(sent, total) {
+  showSent(kind, sent, total) {
     const percent = total ? Math.floor((sent / total) * 100) : 0;
     this.sendBar.value = percent;
     byId('send-text').textContent =
       sent < total
         ? `Sent ${percent}% (${formatBytes(sent)} of ${formatBytes(total)}).`
-        : `Sent ${formatBytes(total)}; the gateway is checking the video…`;
+        : `Sent ${formatBytes(total)}; the gateway is checking the ${kind.noun}…`;
   }
 
   render(upload) {
@@ -77,7 +93,8 @@ export class UploadTracker {
         : 0;
     this.stage.textContent = describeStage(upload);
     const postIds = upload.postIds && upload.postIds.length ? ` Post id: ${upload.postIds.join(', ')}.` : '';
-    byId('stage-detail').textContent = (STAGE_DETAILS[upload.status] || '') + postIds;
+    const details = upload.mediaType === 'photo' ? PHOTO_STAGE_DETAILS : STAGE_DETAILS;
+    byId('stage-detail').textContent = (details[upload.status] || '') + postIds;
     setVisible(this.cancelButton, !FINAL_STATUSES.includes(upload.status));
   }
 
