@@ -38,6 +38,8 @@ export interface AppConfig {
     spoolDir: string;
     maxBytes: number;
     chunkBytes: number;
+    /** The furthest `publishAt` accepted, in days from now. */
+    scheduleMaxDays: number;
   };
   instance: {
     /** Names this instance in leases and in uploads whose bytes are on its local disk. */

@@ -38,7 +38,12 @@ describe(loadConfig.name, () => {
       apiBaseUrl: 'http://127.0.0.1:3001',
       pkceEncoding: 'hex',
     });
-    expect(config.uploads).toEqual({ spoolDir: 'data/spool', maxBytes: 4294967296, chunkBytes: 10000000 });
+    expect(config.uploads).toEqual({
+      spoolDir: 'data/spool',
+      maxBytes: 4294967296,
+      chunkBytes: 10000000,
+      scheduleMaxDays: 30,
+    });
     expect(config.rateLimits).toEqual({
       apiPerMinute: 600,
       uploadsPerMinute: 30,
@@ -137,6 +142,13 @@ describe(loadConfig.name, () => {
     expect(config.db.driver).toBe('postgresql');
     expect(problemsOf({ UPLOAD_CHUNK_BYTES: '64000001' })).toHaveLength(1);
     expect(problemsOf({ UPLOAD_CHUNK_BYTES: '5242880' })).toHaveLength(0);
+  });
+
+  it('should read SCHEDULE_MAX_DAYS, 30 by default, and refuse values outside 1..365', () => {
+    expect(loadConfig({}).uploads.scheduleMaxDays).toBe(30);
+    expect(loadConfig({ SCHEDULE_MAX_DAYS: '7' }).uploads.scheduleMaxDays).toBe(7);
+    expect(problemsOf({ SCHEDULE_MAX_DAYS: '0' })).toEqual([expect.stringContaining('SCHEDULE_MAX_DAYS')]);
+    expect(problemsOf({ SCHEDULE_MAX_DAYS: 'soon' })).toEqual([expect.stringContaining('SCHEDULE_MAX_DAYS')]);
   });
 
   it('should read whether to migrate at start and how long to drain at shutdown', () => {

@@ -71,6 +71,7 @@ export function loadConfig(env: Env): AppConfig {
       spoolDir: read.string('UPLOAD_SPOOL_DIR', 'data/spool'),
       maxBytes: read.integer('UPLOAD_MAX_BYTES', MAX_VIDEO_BYTES, 1, MAX_VIDEO_BYTES),
       chunkBytes: read.integer('UPLOAD_CHUNK_BYTES', DEFAULT_CHUNK_BYTES, MIN_CHUNK_BYTES, MAX_CHUNK_BYTES),
+      scheduleMaxDays: read.integer('SCHEDULE_MAX_DAYS', 30, 1, 365),
     },
     instance: {
       id: instanceId(read.string('INSTANCE_ID', hostname()), problems),

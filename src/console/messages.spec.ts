@@ -3,6 +3,8 @@ import {
   describeError,
   describePhotoError,
   describeStage,
+  describeTimeZone,
+  localDateTimeToIso,
   ERROR_MESSAGES,
   FAIL_REASONS,
   formatBytes,
@@ -106,5 +108,18 @@ describe('console messages', () => {
 
   it('should format sizes for people', () => {
     expect([formatBytes(512), formatBytes(19_877), formatBytes(5 * 1024 ** 3)]).toEqual(['512 B', '19 KB', '5.0 GB']);
+  });
+
+  it('should send a datetime-local value as ISO 8601 with the offset of that moment, naming the time zone', () => {
+    const iso = localDateTimeToIso('2026-12-24T18:00');
+    expect(iso).toMatch(/^2026-12-24T18:00:00[+-]\d{2}:\d{2}$/);
+    expect(new Date(iso!).getTime()).toBe(new Date('2026-12-24T18:00').getTime());
+    expect(localDateTimeToIso('2026-12-24T18:00:30')).toMatch(/^2026-12-24T18:00:30[+-]/);
+    expect(localDateTimeToIso('')).toBeUndefined();
+    expect(localDateTimeToIso('tomorrow')).toBeUndefined();
+    expect(describeTimeZone()).toMatch(/\(UTC[+-]\d{2}:\d{2}\)$/);
+    expect(describeStage({ status: 'scheduled', publishAt: '2026-12-24T17:00:00.000Z' } as never)).toContain(
+      'Scheduled for',
+    );
   });
 });

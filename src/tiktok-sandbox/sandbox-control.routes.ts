@@ -114,6 +114,20 @@ export function controlRoutes(core: SandboxCore): RouteTable {
       core.webhooks.emit('authorization.removed', openId, JSON.stringify({ reason }));
       return { revoked: families.length };
     },
+    'POST /sandbox/accounts/settings': (body) => {
+      const openId = text(body, 'openId');
+      if (!SCENARIO_ACCOUNTS.some((a) => a.openId === openId)) throw new ControlInputError('unknown openId');
+      const change = { ...state.accountChanges.get(openId) };
+      if (body.privateAccount !== undefined) {
+        if (typeof body.privateAccount !== 'boolean') throw new ControlInputError('privateAccount must be a boolean');
+        change.privateAccount = body.privateAccount;
+      }
+      if (body.maxVideoPostDurationSec !== undefined) {
+        change.maxVideoPostDurationSec = count(body, 'maxVideoPostDurationSec');
+      }
+      state.accountChanges.set(openId, change);
+      return ok;
+    },
     'POST /sandbox/webhook': (body) => {
       core.options.webhookUrl = typeof body.url === 'string' ? body.url : undefined;
       return ok;

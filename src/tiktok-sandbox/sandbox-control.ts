@@ -98,6 +98,9 @@ export class SandboxControl {
   /** The user removed the app in TikTok (authorization.removed, reason 1 by default). */
   removeAuthorization = (openId: string, reason = 1) =>
     this.post<{ revoked: number }>('authorizations/remove', { openId, reason });
+  /** The creator changed a setting in the app (e.g. made the account private: other privacy options). */
+  changeAccountSettings = (openId: string, change: { privateAccount?: boolean; maxVideoPostDurationSec?: number }) =>
+    this.post<{ ok: true }>('accounts/settings', { openId, ...change });
   setWebhookUrl = (url: string | undefined) => this.post<{ ok: true }>('webhook', { url: url ?? null });
   requests = () => this.get<RequestRecord[]>('requests');
   violations = () => this.get<Violation[]>('violations');

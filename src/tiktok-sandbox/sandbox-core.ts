@@ -2,6 +2,7 @@ import { sendApiError, sendJson, type RouteContext } from './sandbox-http';
 import type { ResolvedSandboxOptions } from './sandbox-options';
 import { SandboxPublishes } from './sandbox-publishes';
 import { SandboxState } from './sandbox-state';
+import { findScenarioAccountByOpenId, type ScenarioAccount } from './scenario-accounts';
 import { SandboxTokens } from './sandbox-tokens';
 import { SandboxWebhooks } from './sandbox-webhooks';
 
@@ -22,6 +23,12 @@ export class SandboxCore {
       options.now,
     );
     this.publishes = new SandboxPublishes(this.state, options, this.webhooks);
+  }
+
+  /** The scenario account with the settings a test has changed since (creator_info and init read these). */
+  account(openId: string): ScenarioAccount | undefined {
+    const account = findScenarioAccountByOpenId(openId);
+    return account && { ...account, ...this.state.accountChanges.get(openId) };
   }
 
   now(): number {

@@ -6,7 +6,6 @@ import { checkPostInfo, checkSourceInfo, type InitRefusal } from './init-body-ru
 import { directPostingBlock, inboxPostingBlock } from './posting-limits';
 import { startPull } from './sandbox-pull';
 import type { PublishKind } from './sandbox-state';
-import { findScenarioAccountByOpenId } from './scenario-accounts';
 
 /** docs/tiktok.md §5.2 Direct Post and §5.3 inbox video init. */
 export function initRoutes(core: SandboxCore): RouteTable {
@@ -18,7 +17,7 @@ export function initRoutes(core: SandboxCore): RouteTable {
     if (await answeredInjected429(core, ctx, 'inits429')) return;
     const body = await readJsonObject(core, ctx);
     if (!body) return;
-    const account = findScenarioAccountByOpenId(caller.openId);
+    const account = core.account(caller.openId);
     if (!account) return sendApiError(ctx, 500, 'internal_error', 'Unknown account.');
     // §13: inbox init sends only source_info; the creator writes the caption in the app.
     if (kind === 'inbox' && 'post_info' in body) {

@@ -5,7 +5,6 @@ import type { InitRefusal } from './init-body-rules';
 import { checkPhotoInit, photoPostMode } from './photo-init-rules';
 import { directPostingBlock, inboxPostingBlock } from './posting-limits';
 import { startPhotoPull } from './sandbox-photo-pull';
-import { findScenarioAccountByOpenId } from './scenario-accounts';
 
 // docs/tiktok.md §5: the scope of the matching video endpoint.
 const SCOPE_OF_MODE = { DIRECT_POST: 'video.publish', MEDIA_UPLOAD: 'video.upload' } as const;
@@ -25,7 +24,7 @@ export function photoInitRoutes(core: SandboxCore): RouteTable {
     if (typeof mode !== 'string') return refuse(ctx, mode);
     // §5.5: one budget of 6 inits a minute per token, shared with the video inits.
     if (!admitCaller(core, ctx, caller, [SCOPE_OF_MODE[mode]], 'init')) return;
-    const account = findScenarioAccountByOpenId(caller.openId);
+    const account = core.account(caller.openId);
     if (!account) return sendApiError(ctx, 500, 'internal_error', 'Unknown account.');
     const photo = checkPhotoInit(body, mode, account, core.options.audited, core.options.verifiedUrlPrefixes);
     if (!photo.ok) return refuse(ctx, photo);

@@ -2,6 +2,7 @@ import type { Hash } from 'node:crypto';
 import type { RequestRecord } from './sandbox-http';
 import type { ImageFormat } from './image-sniffer';
 import type { MediaSniffer } from './media-sniffer';
+import type { ScenarioAccount } from './scenario-accounts';
 
 export interface Violation {
   rule: string;
@@ -180,6 +181,8 @@ export class SandboxState {
   posts: SandboxPost[] = [];
   faults: Faults = emptyFaults();
   refreshTokenReused = false;
+  /** Settings a test changed since connecting (the creator made the account private, ...), by open_id. */
+  accountChanges = new Map<string, AccountChange>();
 
   reset(): void {
     for (const publish of this.publishes.values()) {
@@ -198,7 +201,11 @@ export class SandboxState {
     this.requests = [];
     this.inits = [];
     this.posts = [];
+    this.accountChanges.clear();
     this.faults = emptyFaults();
     this.refreshTokenReused = false;
   }
 }
+
+/** The creator settings a test may change on a scenario account while it is connected. */
+export type AccountChange = Partial<Pick<ScenarioAccount, 'privateAccount' | 'maxVideoPostDurationSec'>>;

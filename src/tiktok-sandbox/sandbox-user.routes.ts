@@ -50,7 +50,7 @@ export function userRoutes(core: SandboxCore): RouteTable {
   const creatorInfo = (ctx: RouteContext): void => {
     const caller = authorizeApiCall(core, ctx, ['video.publish'], 'creator_info');
     if (!caller) return;
-    const account = findScenarioAccountByOpenId(caller.openId);
+    const account = core.account(caller.openId);
     if (!account) return sendApiError(ctx, 500, 'internal_error', 'Unknown account.');
     // §5.1: the posting blocks come back with HTTP 200 "(intentional)"; only error.code tells.
     const block = directPostingBlock(core, account);

@@ -66,6 +66,19 @@ export class ConnectionRepository extends EntityRepository<Connection> {
     return this.find({ openId, status: { $ne: 'disconnected' }, connectedAt: { $lt: madeBefore } });
   }
 
+  /** The status of each connection found, by id (the scheduled-post warnings read many at once). */
+  async statusesOf(ids: string[]): Promise<Map<string, ConnectionStatus>> {
+    const rows = await this.find({ id: { $in: ids } }, { fields: ['status'], disableIdentityMap: true });
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
+  /** Every connection to the TikTok account `id` is connected to, of any tenant, `id` included. */
+  async idsOfSameAccount(id: string): Promise<string[]> {
+    const connection = await this.findOneOrFail({ id }, { fields: ['openId'], disableIdentityMap: true });
+    const rows = await this.find({ openId: connection.openId }, { fields: ['id'], disableIdentityMap: true });
+    return rows.map((row) => row.id);
+  }
+
   countWithStatus(status: ConnectionStatus): Promise<number> {
     return this.count({ status });
   }

@@ -8,7 +8,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { TikTokApiClient } from '../tiktok-api/tiktok-api.client';
 import { TikTokApiError } from '../tiktok-api/tiktok-api.error';
 import { TikTokTokenSet, TikTokUserInfo } from '../tiktok-api/tiktok-api.models';
-import { Connection } from './connection.entity';
+import { Connection, ConnectionStatus } from './connection.entity';
 import { ConnectionEvents } from './connection-events';
 import { ConnectionRepository } from './connection.repository';
 import { ConnectionStatusResponse, DisconnectResponse } from './dto/connection-status.response';
@@ -109,6 +109,18 @@ export class TokensService {
   async activeConnectionOf(tenantId: string, userId: string): Promise<{ id: string; scopes: string[] }> {
     const { id, scopes } = await this.activeConnection(tenantId, userId);
     return { id, scopes };
+  }
+
+  /** The status of each connection, by id; a connection not found is missing from the map. */
+  @EnsureRequestContext()
+  connectionStatuses(ids: string[]): Promise<Map<string, ConnectionStatus>> {
+    return this.connections.statusesOf(ids);
+  }
+
+  /** The connections to the same TikTok account as `connectionId`, across tenants (TikTok's caps are per account). */
+  @EnsureRequestContext()
+  connectionsOfSameAccount(connectionId: string): Promise<string[]> {
+    return this.connections.idsOfSameAccount(connectionId);
   }
 
   /** Revokes at TikTok (best effort) and deletes the tokens here whatever TikTok answers. */

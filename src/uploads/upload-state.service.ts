@@ -16,6 +16,7 @@ import { readBackStart } from './readback/read-back-schedule';
 
 /** How far along the state machine a status is; nothing ever moves to a lower rank (webhooks and polls race). */
 const RANK: Record<UploadStatus, number> = {
+  scheduled: -1,
   queued: 0,
   uploading: 1,
   processing: 2,
@@ -40,6 +41,7 @@ export type UploadChanges = Partial<
     | 'error'
     | 'attempts'
     | 'nextActionAt'
+    | 'publishAt'
     | 'shareUrl'
     | 'readBackAt'
     | 'readBackTries'
@@ -76,7 +78,8 @@ export class UploadStateService {
     // A fork: the change and its notifications are one unit of work of their own, and the notification rows it
     // persists must not stay behind in the caller's context.
     const row = await this.em.fork().transactional(async (em) => {
-      if (!(await this.uploads.compareAndSet(upload, { ...changes, ...readBackStart(upload, changes) }))) return undefined;
+      if (!(await this.uploads.compareAndSet(upload, { ...changes, ...readBackStart(upload, changes) })))
+        return undefined;
       const changed = await this.uploads.findFresh(upload.id);
       await this.notify(em, upload, changed);
       return changed;
@@ -86,17 +89,32 @@ export class UploadStateService {
     return row;
   }
 
+  /** A new scheduled post, inside the transaction that inserts it: the tenant hears of it now (upload.updated). */
+  async announceScheduled(em: EntityManager, upload: Upload): Promise<void> {
+    const data = toUploadResponse(upload);
+    await this.outbox.enqueue(em, { tenantId: upload.tenant.id, type: 'upload.updated', data, orderingKey: upload.id });
+  }
+
   /** Ends the upload failed with a code and a message a person can act on. */
   async fail(upload: Upload, code: string, message: string, info?: UploadErrorInfo): Promise<void> {
     this.logger.warn({ uploadId: upload.id, code }, 'Upload failed');
     await this.change(upload, { status: 'failed', error: { ...info, code, message }, nextActionAt: null });
   }
 
-  /** upload.updated on every status (or post id) change; upload.completed / upload.failed on the first final state. */
+  /**
+   * upload.updated on every status (or post id) change, a moved publishAt, and a scheduled post's warning coming or
+   * going; upload.completed / upload.failed on the first final state.
+   */
   private async notify(em: EntityManager, before: Upload, after: Upload): Promise<void> {
     const types: NotificationType[] = [];
     const shareUrlFound = (before.shareUrl ?? null) !== (after.shareUrl ?? null);
-    if (before.status !== after.status || before.postIds.length !== after.postIds.length || shareUrlFound) {
+    if (
+      before.status !== after.status ||
+      before.postIds.length !== after.postIds.length ||
+      shareUrlFound ||
+      before.publishAt?.getTime() !== after.publishAt?.getTime() ||
+      (after.status === 'scheduled' && before.error?.code !== after.error?.code)
+    ) {
       types.push('upload.updated');
     }
     if (before.status !== after.status && !isFinal(before.status)) {

@@ -16,6 +16,7 @@ import { Tenant } from '../tenants/tenant.entity';
 import { UploadRepository } from './upload.repository';
 
 export const UPLOAD_STATUSES = [
+  'scheduled',
   'queued',
   'uploading',
   'processing',
@@ -156,6 +157,10 @@ export class Upload {
 
   @Property({ type: 'integer' })
   attempts: number & Opt = 0;
+
+  /** When a scheduled post starts (docs/design.md "Scheduled posts"); null for a post sent at once. */
+  @Property({ type: 'datetime', nullable: true })
+  publishAt?: Date | null;
 
   @Property({ type: 'datetime', nullable: true })
   nextActionAt?: Date | null;

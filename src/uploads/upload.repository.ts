@@ -20,13 +20,14 @@ export interface UploadPageQuery {
 // Reads use disableIdentityMap where the row is only read to decide a compare-and-swap: a cached copy would be stale.
 export class UploadRepository extends EntityRepository<Upload> {
   /**
-   * Claims up to `limit` due uploads (queued, uploading or processing with `nextActionAt` ≤ now), oldest due first,
+   * Claims up to `limit` due uploads (scheduled, queued, uploading or processing with `nextActionAt` ≤ now), oldest due first,
    * each with its own conditional UPDATE so instances never take the same one; `stopRequested` ends the claims early.
    */
   async claimDue(now: Date, claimant: UploadClaimant, limit: number, stopRequested: () => boolean): Promise<Upload[]> {
     const due = await this.find(
       {
-        status: { $in: ['queued', 'uploading', 'processing'] },
+        // A scheduled post is due at its publishAt (docs/design.md "Scheduled posts").
+        status: { $in: ['scheduled', 'queued', 'uploading', 'processing'] },
         nextActionAt: { $lte: now },
         // Media every instance can reach, and the media on this instance's own disk.
         $and: [leaseFree(LEASE_COLUMNS, now), { $or: [{ mediaHolder: null }, { mediaHolder: claimant.instanceId }] }],
@@ -133,6 +134,15 @@ export class UploadRepository extends EntityRepository<Upload> {
     return this.find({ id: { $in: ids } }, { disableIdentityMap: true });
   }
 
+  /** The stored images of scheduled photo posts: they wait for publishAt, past a link lifetime from their intake. */
+  async scheduledPhotoKeys(): Promise<string[]> {
+    const rows = await this.find(
+      { status: 'scheduled', mediaType: 'photo', source: 'file' },
+      { fields: ['photos'], disableIdentityMap: true },
+    );
+    return rows.flatMap((row) => row.photos?.files?.map((file) => file.key) ?? []);
+  }
+
   /** Received photos deleted: recorded beside them, so nothing tries to serve or delete them again. */
   async recordPhotoFilesDeleted(id: string, photos: UploadPhotos, at: Date): Promise<void> {
     await this.nativeUpdate({ id }, { photos: { ...photos, filesDeletedAt: at.toISOString() } });
@@ -148,6 +158,29 @@ export class UploadRepository extends EntityRepository<Upload> {
     return rows.map((row) => row.spoolPath!);
   }
 
+  /** The posts waiting for their publishAt, soonest first. */
+  findScheduled(limit: number): Promise<Upload[]> {
+    return this.find({ status: 'scheduled' }, { disableIdentityMap: true, limit, orderBy: { publishAt: 'asc' } });
+  }
+
+  /**
+   * The Direct Posts of these connections that count against TikTok's daily cap near a time: not failed or cancelled,
+   * at their publishAt within [from, to), or sent at once and created within it. `except` is left out.
+   */
+  async directPostTimes(connectionIds: string[], from: Date, to: Date, except?: string): Promise<Date[]> {
+    const rows = await this.find(
+      {
+        connectionId: { $in: connectionIds },
+        mode: 'direct',
+        status: { $nin: ['failed', 'cancelled'] },
+        $or: [{ publishAt: { $gte: from, $lt: to } }, { publishAt: null, createdAt: { $gte: from, $lt: to } }],
+        ...(except ? { id: { $ne: except } } : {}),
+      },
+      { fields: ['publishAt', 'createdAt'], disableIdentityMap: true },
+    );
+    return rows.map((row) => row.publishAt ?? row.createdAt);
+  }
+
   /** A gone holder's uploads TikTok already has every byte of: any instance may poll them now. */
   async releaseProcessingHeldBy(holder: string): Promise<void> {
     await this.nativeUpdate({ mediaHolder: holder, status: 'processing' }, { mediaHolder: null });
@@ -156,7 +189,7 @@ export class UploadRepository extends EntityRepository<Upload> {
   /** A holder's uploads still waiting to send its media. */
   findWaitingOn(holder: string, limit: number): Promise<Upload[]> {
     return this.find(
-      { mediaHolder: holder, status: { $in: ['queued', 'uploading'] } },
+      { mediaHolder: holder, status: { $in: ['scheduled', 'queued', 'uploading'] } },
       { disableIdentityMap: true, limit },
     );
   }

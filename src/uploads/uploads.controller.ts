@@ -1,10 +1,12 @@
 import {
+  Body,
   Controller,
   Delete,
   Get,
   HttpCode,
   MessageEvent,
   Param,
+  Patch,
   Post,
   Query,
   Sse,
@@ -37,6 +39,8 @@ import { UploadIntakeInterceptor } from './intake/upload-intake.interceptor';
 import { UploadIntakeService } from './intake/upload-intake.service';
 import { UploadedVideo, UploadFields } from './intake/upload-intake.decorators';
 import { UploadsService } from './uploads.service';
+import { RescheduleUploadDto } from './dto/reschedule-upload.dto';
+import { RescheduleService } from './schedule/reschedule.service';
 
 const ApiNotConnectedResponse = () =>
   ApiErrorResponse(409, ['not_connected', 'reauth_required'], 'The user has no usable TikTok connection');
@@ -52,6 +56,7 @@ export class UploadsController {
   constructor(
     private readonly intake: UploadIntakeService,
     private readonly uploads: UploadsService,
+    private readonly schedule: RescheduleService,
   ) {}
 
   /** The creator's current posting options from TikTok (query it right before showing a post form). */
@@ -87,7 +92,12 @@ export class UploadsController {
   @ApiOperation({ requestBody: UPLOAD_REQUEST_BODY })
   @ApiAcceptedResponse({ type: UploadResponse, description: 'Accepted; follow it with getUpload or its events' })
   @ApiErrorResponse(403, ['forbidden'], 'The user did not grant the scope this mode needs')
-  @ApiNotConnectedResponse()
+  @ApiErrorResponse(
+    409,
+    ['not_connected', 'reauth_required', 'schedule_cap_exceeded'],
+    "The user has no usable TikTok connection; or, with publishAt, a Direct Post beyond TikTok's ~15 per creator " +
+      'in 24 hours (details: limit, count, windowStart, windowEnd)',
+  )
   @ApiErrorResponse(413, ['payload_too_large'], 'The video is larger than UPLOAD_MAX_BYTES')
   @ApiErrorResponse(
     415,
@@ -155,7 +165,26 @@ export class UploadsController {
     return this.uploads.streamUpload(caller, id);
   }
 
-  /** Cancels an upload TikTok has not started posting (409 when it is too late). */
+  /** Moves a scheduled post to another publishAt (409 once it has started). */
+  @Patch('uploads/:id')
+  @AcceptsBodies(['application/json'], 'Send application/json with publishAt.')
+  @ApiOkResponse({ type: UploadResponse, description: 'Rescheduled' })
+  @ApiUploadNotFoundResponse()
+  @ApiErrorResponse(
+    409,
+    ['conflict', 'schedule_cap_exceeded'],
+    'The post is no longer scheduled (it has started, ended or was cancelled); or, for a Direct Post, the new time ' +
+      "passes TikTok's ~15 per creator in 24 hours (details: limit, count, windowStart, windowEnd)",
+  )
+  rescheduleUpload(
+    @CurrentTenant() caller: AuthenticatedTenant,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: RescheduleUploadDto,
+  ): Promise<UploadResponse> {
+    return this.schedule.reschedule(caller, id, body);
+  }
+
+  /** Cancels an upload TikTok has not started posting, a scheduled one included (409 when it is too late). */
   @Delete('uploads/:id')
   @ApiOkResponse({ type: UploadResponse, description: 'Cancelled' })
   @ApiUploadNotFoundResponse()

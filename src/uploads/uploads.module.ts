@@ -33,6 +33,10 @@ import { ShareUrlJob } from './readback/share-url.job';
 import { ShareUrlReadBackService } from './readback/share-url-read-back.service';
 import { VideosController } from './readback/videos.controller';
 import { VideosService } from './readback/videos.service';
+import { PublishScheduleService } from './schedule/publish-schedule.service';
+import { RescheduleService } from './schedule/reschedule.service';
+import { ScheduledConnectionWatchJob } from './schedule/scheduled-connection-watch.job';
+import { ScheduledStartService } from './schedule/scheduled-start.service';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Upload]), TokensModule, NotificationsModule, RateLimitsModule, InstancesModule],
@@ -62,6 +66,10 @@ import { VideosService } from './readback/videos.service';
     PhotoMediaService,
     PhotoSweeper,
     PhotoSweepJob,
+    PublishScheduleService,
+    RescheduleService,
+    ScheduledStartService,
+    ScheduledConnectionWatchJob,
   ],
   exports: [UploadStateService],
 })

@@ -49,13 +49,16 @@ export class UploadsService {
   }
 
   /**
-   * Cancels what TikTok cannot have posted yet: a queued upload, a file still being sent (TikTok never gets its
+   * Cancels what TikTok cannot have posted yet: a scheduled post (its media deleted), a queued upload, a file still being sent (TikTok never gets its
    * last byte), or a URL pull TikTok agrees to cancel (docs/tiktok.md §6.3). Anything else is 409.
    */
   async cancelUpload(caller: AuthenticatedTenant, id: string): Promise<UploadResponse> {
     const upload = await this.find(caller, id);
     if (upload.status === 'cancelled') return toUploadResponse(upload);
-    const cancellable = upload.status === 'queued' || (upload.status === 'uploading' && upload.source === 'file');
+    const cancellable =
+      upload.status === 'scheduled' ||
+      upload.status === 'queued' ||
+      (upload.status === 'uploading' && upload.source === 'file');
     if (!cancellable && !(upload.status === 'processing' && isPulledByTikTok(upload))) {
       throw new ConflictError(`The upload is ${upload.status}; TikTok can no longer cancel it.`, {
         status: upload.status,

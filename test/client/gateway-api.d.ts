@@ -289,11 +289,12 @@ export interface paths {
         get: operations["getUpload"];
         put?: never;
         post?: never;
-        /** Cancels an upload TikTok has not started posting (409 when it is too late). */
+        /** Cancels an upload TikTok has not started posting, a scheduled one included (409 when it is too late). */
         delete: operations["cancelUpload"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Moves a scheduled post to another publishAt (409 once it has started). */
+        patch: operations["rescheduleUpload"];
         trace?: never;
     };
     "/api/tiktok/uploads/{id}/events": {
@@ -397,7 +398,7 @@ export interface components {
          * @description Stable; see docs/errors.md.
          * @enum {string}
          */
-        ErrorCode: "unauthorized" | "forbidden" | "not_found" | "validation_failed" | "invalid_state" | "not_connected" | "reauth_required" | "conflict" | "payload_too_large" | "unsupported_media_type" | "video_rejected" | "photo_rejected" | "scope_missing" | "rate_limited" | "tiktok_error" | "tiktok_unavailable" | "service_unavailable" | "internal_error";
+        ErrorCode: "unauthorized" | "forbidden" | "not_found" | "validation_failed" | "invalid_state" | "not_connected" | "reauth_required" | "conflict" | "schedule_cap_exceeded" | "payload_too_large" | "unsupported_media_type" | "video_rejected" | "photo_rejected" | "scope_missing" | "rate_limited" | "tiktok_error" | "tiktok_unavailable" | "service_unavailable" | "internal_error";
         ErrorBody: {
             /** @description Stable; see docs/errors.md. */
             code: components["schemas"]["ErrorCode"];
@@ -613,7 +614,7 @@ export interface components {
              */
             mediaType: "video" | "photo";
             /** @enum {string} */
-            status: "queued" | "uploading" | "processing" | "inbox_delivered" | "published" | "failed" | "cancelled";
+            status: "scheduled" | "queued" | "uploading" | "processing" | "inbox_delivered" | "published" | "failed" | "cancelled";
             publishId: string | null;
             /** @description TikTok's last reported status */
             tiktokStatus: string | null;
@@ -628,6 +629,11 @@ export interface components {
             photos: components["schemas"]["UploadPhotosInfo"] | null;
             /** @description How the received file was scanned (MALWARE_SCAN) */
             malwareScan?: components["schemas"]["UploadMalwareScanInfo"] | null;
+            /**
+             * Format: date-time
+             * @description When a scheduled post starts (status `scheduled` until then); null when it was sent at once
+             */
+            publishAt: string | null;
             userId: string;
             progress: components["schemas"]["UploadProgress"];
             /** Format: date-time */
@@ -655,6 +661,14 @@ export interface components {
         UploadListResponse: {
             items: components["schemas"]["UploadResponse"][];
             nextCursor: string | null;
+        };
+        RescheduleUploadDto: {
+            /**
+             * Format: date-time
+             * @description The same rules as on creation: ISO 8601 with an offset or Z, one minute to SCHEDULE_MAX_DAYS ahead.
+             * @example 2026-12-24T18:00:00+01:00
+             */
+            publishAt: string;
         };
         VideoResponse: {
             /**
@@ -2204,6 +2218,11 @@ export interface operations {
                      */
                     isAigc?: boolean;
                     /**
+                     * Format: date-time
+                     * @description Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. It waits in status `scheduled`; nothing reaches TikTok before this time
+                     */
+                    publishAt?: string;
+                    /**
                      * Format: binary
                      * @description MP4, MOV or WebM (H.264, H.265, VP8, VP9), up to UPLOAD_MAX_BYTES; the last part
                      */
@@ -2275,6 +2294,11 @@ export interface operations {
                      * @example false
                      */
                     isAigc?: boolean;
+                    /**
+                     * Format: date-time
+                     * @description Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. It waits in status `scheduled`; nothing reaches TikTok before this time
+                     */
+                    publishAt?: string;
                     /**
                      * Format: uri
                      * @description TikTok pulls it; the URL prefix must be verified with TikTok
@@ -2379,7 +2403,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The user has no usable TikTok connection (code: not_connected, reauth_required) */
+            /** @description The user has no usable TikTok connection; or, with publishAt, a Direct Post beyond TikTok's ~15 per creator in 24 hours (details: limit, count, windowStart, windowEnd) (code: not_connected, reauth_required, schedule_cap_exceeded) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2401,7 +2425,7 @@ export interface operations {
                     "application/json": {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
-                            code?: "not_connected" | "reauth_required";
+                            code?: "not_connected" | "reauth_required" | "schedule_cap_exceeded";
                         };
                     };
                 };
@@ -2573,7 +2597,7 @@ export interface operations {
         parameters: {
             query?: {
                 userId?: string;
-                status?: "queued" | "uploading" | "processing" | "inbox_delivered" | "published" | "failed" | "cancelled";
+                status?: "scheduled" | "queued" | "uploading" | "processing" | "inbox_delivered" | "published" | "failed" | "cancelled";
                 /** @description 1-100, default 20. */
                 limit?: number;
                 /** @description `nextCursor` of the previous page. */
@@ -2992,6 +3016,170 @@ export interface operations {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
                             code?: "tiktok_unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    rescheduleUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RescheduleUploadDto"];
+            };
+        };
+        responses: {
+            /** @description Rescheduled */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResponse"];
+                };
+            };
+            /** @description A field is missing or malformed; the message names it. (code: validation_failed) */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Invalid request: userId must be 1 to 128 characters of A-Z a-z 0-9 . _ : @ -.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description Missing, wrong or revoked X-API-Key (code: unauthorized) */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "unauthorized",
+                     *         "message": "Send your API key in the X-API-Key header.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description No upload with this id among the caller's (code: not_found) */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No such upload.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description The post is no longer scheduled (it has started, ended or was cancelled); or, for a Direct Post, the new time passes TikTok's ~15 per creator in 24 hours (details: limit, count, windowStart, windowEnd) (code: conflict, schedule_cap_exceeded) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit-api": components["headers"]["X-RateLimit-Limit-api"];
+                    "X-RateLimit-Remaining-api": components["headers"]["X-RateLimit-Remaining-api"];
+                    "X-RateLimit-Reset-api": components["headers"]["X-RateLimit-Reset-api"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "conflict",
+                     *         "message": "TikTok can no longer cancel this upload.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "conflict" | "schedule_cap_exceeded";
+                        };
+                    };
+                };
+            };
+            /** @description Too many requests for this API key (code: rate_limited) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before the next attempt. */
+                    "Retry-After"?: number;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests; retry after the time in Retry-After.",
+                     *         "requestId": "0b6f4c3e-7d52-4a55-9a8e-2f1f8d0c9a41"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        error: components["schemas"]["ErrorBody"] & {
+                            /** @enum {string} */
+                            code?: "rate_limited";
                         };
                     };
                 };
@@ -3430,6 +3618,11 @@ export interface operations {
                      */
                     isAigc?: boolean;
                     /**
+                     * Format: date-time
+                     * @description Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. It waits in status `scheduled`; nothing reaches TikTok before this time
+                     */
+                    publishAt?: string;
+                    /**
                      * @description JPEG or WebP images TikTok pulls, in order; https under a URL prefix verified with TikTok
                      * @example [
                      *       "https://media.example.com/posts/1.jpg",
@@ -3495,6 +3688,11 @@ export interface operations {
                      * @example false
                      */
                     isAigc?: boolean;
+                    /**
+                     * Format: date-time
+                     * @description Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. It waits in status `scheduled`; nothing reaches TikTok before this time
+                     */
+                    publishAt?: string;
                     /** @description JPEG or WebP, at most 20000000 bytes and 1920x1080 (either orientation) each; the last parts */
                     photos: Blob[];
                 };
@@ -3595,7 +3793,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The user has no usable TikTok connection (code: not_connected, reauth_required) */
+            /** @description The user has no usable TikTok connection; or, with publishAt, a Direct Post beyond TikTok's ~15 per creator in 24 hours (details: limit, count, windowStart, windowEnd) (code: not_connected, reauth_required, schedule_cap_exceeded) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3617,7 +3815,7 @@ export interface operations {
                     "application/json": {
                         error: components["schemas"]["ErrorBody"] & {
                             /** @enum {string} */
-                            code?: "not_connected" | "reauth_required";
+                            code?: "not_connected" | "reauth_required" | "schedule_cap_exceeded";
                         };
                     };
                 };

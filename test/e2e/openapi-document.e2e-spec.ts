@@ -77,8 +77,14 @@ describe('The OpenAPI document', () => {
     expect(conflict?.schema.properties?.error.allOf?.[1].properties?.code.enum).toEqual([
       'not_connected',
       'reauth_required',
+      'schedule_cap_exceeded',
     ]);
     expect(conflict?.example?.error.code).toBe('not_connected');
+    const moved = op('/api/tiktok/uploads/{id}', 'patch').responses['409'].content?.['application/json'];
+    expect(moved?.schema.properties?.error.allOf?.[1].properties?.code.enum).toEqual([
+      'conflict',
+      'schedule_cap_exceeded',
+    ]);
     const notFound = op('/api/tiktok/uploads/{id}', 'get').responses['404'].content?.['application/json'];
     expect(notFound?.example?.error.code).toBe('not_found');
   });

@@ -51,6 +51,28 @@ describe(SandboxControl.name, () => {
     expect((await fetchStatus()).json.error.code).toBe('ok');
   });
 
+  it("should change an account's settings until reset: creator_info and init follow them", async () => {
+    const token = (await connect(h.base)).access_token;
+    const creatorInfo = async () =>
+      (await api(h.base, '/v2/post/publish/creator_info/query/', token)).json.data as {
+        privacy_level_options: string[];
+        max_video_post_duration_sec: number;
+      };
+    const { openId } = SANDBOX_ACCOUNTS.creator;
+    await h.control.changeAccountSettings(openId, { privateAccount: true, maxVideoPostDurationSec: 60 });
+    expect(await creatorInfo()).toMatchObject({
+      privacy_level_options: ['FOLLOWER_OF_CREATOR', 'MUTUAL_FOLLOW_FRIENDS', 'SELF_ONLY'],
+      max_video_post_duration_sec: 60,
+    });
+    const post = { post_info: { privacy_level: 'PUBLIC_TO_EVERYONE', brand_content_toggle: false } };
+    const init = await api(h.base, '/v2/post/publish/video/init/', token, { ...post, source_info: fileSource(1000) });
+    expect(init.json.error.code).toBe('privacy_level_option_mismatch');
+    await h.control.reset();
+    const again = await connect(h.base);
+    const options = await api(h.base, '/v2/post/publish/creator_info/query/', again.access_token);
+    expect(options.json.data.privacy_level_options).toContain('PUBLIC_TO_EVERYONE');
+  });
+
   it("should expire all of a user's access tokens", async () => {
     const first = await connect(h.base);
     const second = await connect(h.base);

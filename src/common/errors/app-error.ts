@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'not_connected',
   'reauth_required',
   'conflict',
+  'schedule_cap_exceeded',
   'payload_too_large',
   'unsupported_media_type',
   'video_rejected',

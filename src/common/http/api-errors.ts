@@ -17,6 +17,7 @@ const EXAMPLE_MESSAGES: Partial<Record<ErrorCode, string>> = {
   not_connected: 'The user has no connected TikTok account; create a connect link first.',
   reauth_required: 'The TikTok connection needs a new consent; create a connect link for the user.',
   conflict: 'TikTok can no longer cancel this upload.',
+  schedule_cap_exceeded: 'The creator would have 16 Direct Posts within 24 hours; TikTok allows about 15 a day.',
   payload_too_large: 'The video is larger than the limit of 4294967296 bytes.',
   unsupported_media_type: 'Send multipart/form-data (the fields, then the file in "video") or JSON with videoUrl.',
   video_rejected: 'The video was refused: its duration is longer than the creator may post.',

@@ -29,3 +29,5 @@ export declare function describeStage(upload: {
 }): string;
 export declare function formatBytes(bytes: number): string;
 export declare function captionLength(text: string): number;
+export declare function localDateTimeToIso(value: string): string | undefined;
+export declare function describeTimeZone(now?: Date): string;

@@ -75,6 +75,7 @@ export const CONNECT_FAILURES = {
 };
 
 export const STATUS_LABELS = {
+  scheduled: 'Scheduled',
   queued: 'Waiting to start',
   uploading: 'Sending to TikTok',
   processing: 'TikTok is processing the video',
@@ -140,6 +141,9 @@ export function describeStage(upload) {
   if (upload.status === 'uploading' && progress.totalChunks) {
     return `${label}: chunk ${progress.uploadedChunks} of ${progress.totalChunks} sent`;
   }
+  if (upload.status === 'scheduled' && upload.publishAt) {
+    return `${label} for ${new Date(upload.publishAt).toLocaleString()}`;
+  }
   if (upload.status === 'failed') {
     const why = describeFailReason(upload.failReason) || describeUploadError(upload.error);
     return why ? `${label}: ${why}` : label;
@@ -163,6 +167,29 @@ export function formatBytes(bytes) {
     unit += 1;
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/**
+ * A `datetime-local` value ("2026-12-24T18:00", this browser's wall clock) as ISO 8601 with this browser's offset
+ * at that moment ("2026-12-24T18:00:00+01:00"), as `publishAt` wants it; undefined when it is not a time.
+ */
+export function localDateTimeToIso(value) {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(value)) return undefined;
+  const at = new Date(value); // without an offset, ECMAScript reads a date-time as local time
+  if (Number.isNaN(at.getTime())) return undefined;
+  return `${value.length === 16 ? `${value}:00` : value}${offsetOf(at)}`;
+}
+
+/** This browser's time zone as people read it, e.g. "Europe/Berlin (UTC+01:00)". */
+export function describeTimeZone(now = new Date()) {
+  const name = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+  return `${name} (UTC${offsetOf(now)})`;
+}
+
+function offsetOf(at) {
+  const minutes = -at.getTimezoneOffset();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${minutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
 }
 
 /** docs/tiktok.md §5.2: the caption limit counts UTF-16 code units, which is what JavaScript's length counts. */

@@ -2,7 +2,7 @@
 import { newIdempotencyKey } from './api.js';
 import { DirectPostFields } from './direct-post-fields.js';
 import { byId, clearMessage, setVisible, showMessage } from './dom.js';
-import { formatBytes } from './messages.js';
+import { describeTimeZone, formatBytes, localDateTimeToIso } from './messages.js';
 
 export class UploadForm {
   constructor(api, onSubmit) {
@@ -18,6 +18,8 @@ export class UploadForm {
     this.submit = byId('submit-upload');
     this.error = byId('upload-error');
     this.direct = new DirectPostFields(api);
+    this.publishAt = byId('publish-at');
+    byId('publish-at-zone').textContent = describeTimeZone();
     this.file.addEventListener('change', () => this.showFile());
     this.preview.addEventListener('loadedmetadata', () => {
       this.durationSec = this.preview.duration;
@@ -67,6 +69,9 @@ export class UploadForm {
   findProblem() {
     if (!this.connected) return { field: byId('connect'), text: 'Connect a TikTok account first.' };
     if (!this.file.files[0]) return { field: this.file, text: 'Choose a video file.' };
+    if (this.publishAt.value && !localDateTimeToIso(this.publishAt.value)) {
+      return { field: this.publishAt, text: 'Choose a date and time to publish at, or leave it empty.' };
+    }
     return this.mode === 'direct' ? this.direct.findProblem(this.durationSec) : undefined;
   }
 
@@ -82,6 +87,7 @@ export class UploadForm {
     form.append('userId', this.userId);
     form.append('mode', this.mode);
     if (this.mode === 'direct') this.direct.appendTo(form);
+    if (this.publishAt.value) form.append('publishAt', localDateTimeToIso(this.publishAt.value));
     // The file goes last so the gateway has read every field before the bytes arrive.
     form.append('video', this.file.files[0]);
     this.idempotencyKey ??= newIdempotencyKey();

@@ -5,6 +5,7 @@ import { readEventStream } from './sse-reader.js';
 
 const MAX_RECONNECTS = 5;
 const STAGE_DETAILS = {
+  scheduled: 'The gateway keeps the video and starts sending it to TikTok at the time chosen; cancel it until then.',
   queued: 'The gateway has the video and will start sending it to TikTok.',
   processing: 'TikTok is checking the video. This usually takes less than a minute.',
   inbox_delivered: 'The creator has a notification in the TikTok app; they open it to finish and post the video.',

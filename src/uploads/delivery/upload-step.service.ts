@@ -11,6 +11,7 @@ import { uploadUrlAad } from './upload-retries';
 import { UploadChanges, UploadStateService } from '../upload-state.service';
 import { chunkRange } from './chunk-plan';
 import { Upload } from '../upload.entity';
+import { ScheduledStartService } from '../schedule/scheduled-start.service';
 import { chunkRetriesTotal, uploadBytesSentTotal } from '../uploads.metrics';
 
 const CONTENT_TYPES: Record<string, TikTokChunkPut['contentType']> = {
@@ -38,9 +39,12 @@ export class UploadStepService {
     private readonly poller: PublishStatusService,
     private readonly cipher: TokenCipher,
     private readonly storage: MediaStorage,
+    private readonly scheduledStart: ScheduledStartService,
   ) {}
 
-  async advance(upload: Upload, context: TransferContext): Promise<void> {
+  async advance(due: Upload, context: TransferContext): Promise<void> {
+    const upload = due.status === 'scheduled' ? await this.scheduledStart.start(due, context.now()) : due;
+    if (!upload) return;
     if (upload.status === 'processing') return this.poller.poll(upload, context.now());
     if (upload.status !== 'queued' && upload.status !== 'uploading') return;
     // A photo post's files are served to TikTok from storage; they have no spool file to send.

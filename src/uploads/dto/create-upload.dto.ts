@@ -85,4 +85,12 @@ export class CreateUploadDto {
   @Transform(toBoolean)
   @IsBoolean()
   isAigc?: boolean;
+
+  /**
+   * Schedules the post: an ISO 8601 instant with an explicit offset or Z, at least one minute ahead and at most
+   * SCHEDULE_MAX_DAYS. The upload waits in status `scheduled`; nothing reaches TikTok before.
+   */
+  @IsOptional()
+  @IsString()
+  publishAt?: string;
 }

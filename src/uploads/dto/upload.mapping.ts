@@ -27,6 +27,7 @@ export function toUploadResponse(upload: Upload): UploadResponse {
       ? { count: upload.photos.count, coverIndex: upload.photos.coverIndex, urls: upload.photos.urls ?? null }
       : null,
     malwareScan: upload.malwareScan ?? null,
+    publishAt: upload.publishAt ?? null,
     createdAt: upload.createdAt,
     updatedAt: upload.updatedAt,
   };

@@ -87,6 +87,13 @@ export class UploadResponse {
     description: 'How the received file was scanned (MALWARE_SCAN)',
   })
   malwareScan?: UploadMalwareScanInfo | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When a scheduled post starts (status `scheduled` until then); null when it was sent at once',
+  })
+  publishAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }

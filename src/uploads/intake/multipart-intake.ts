@@ -89,7 +89,13 @@ export function readMultipartForm(req: Request, options: MultipartOptions): Prom
         highWaterMark: SPOOL_BUFFER_BYTES,
         fileHwm: SPOOL_BUFFER_BYTES,
         // busboy reports the limit when the file reaches fileSize, so one byte more lets maxBytes itself through.
-        limits: { files: maxFiles, fileSize: options.maxBytes + 1, fields: 30, fieldSize: 16_384, parts: 39 + maxFiles },
+        limits: {
+          files: maxFiles,
+          fileSize: options.maxBytes + 1,
+          fields: 30,
+          fieldSize: 16_384,
+          parts: 39 + maxFiles,
+        },
       });
     } catch {
       return rejectForm(new ValidationFailedError('Send the video as multipart/form-data with a boundary.'));

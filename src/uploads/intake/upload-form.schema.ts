@@ -36,6 +36,13 @@ const FIELDS = {
   brandContent: flag('Paid partnership (a third-party brand); cannot be SELF_ONLY'),
   brandOrganic: flag("Promotes the creator's own business"),
   isAigc: flag('Labels the video as AI-generated'),
+  publishAt: {
+    type: 'string',
+    format: 'date-time',
+    description:
+      'Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. ' +
+      'It waits in status `scheduled`; nothing reaches TikTok before this time',
+  },
 };
 
 /**

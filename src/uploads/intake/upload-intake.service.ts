@@ -12,8 +12,10 @@ import { Tenant } from '../../tenants/tenant.entity';
 import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
 import { TokensService } from '../../tokens/tokens.service';
 import { planChunks } from '../delivery/chunk-plan';
-import { checkDirectPost } from '../rules/direct-post-rules';
+import { checkDirectPost, checkDirectPostFields } from '../rules/direct-post-rules';
 import { checkMediaUrl } from '../rules/media-urls';
+import { PublishScheduleService } from '../schedule/publish-schedule.service';
+import { UploadStateService } from '../upload-state.service';
 import { CreateUploadDto } from '../dto/create-upload.dto';
 import { UploadResponse } from '../dto/upload.response';
 import { validIdempotencyKey } from './idempotency-key';
@@ -32,14 +34,16 @@ interface Prepared {
   dto: CreateUploadDto;
   connectionId: string;
   existing?: UploadResponse;
+  /** Set for a scheduled post: it waits in `scheduled`, and nothing of it reaches TikTok before this time. */
+  publishAt?: Date;
 }
 
 const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as const;
 
 /**
- * `POST /api/tiktok/upload`: everything a request must pass before it becomes a queued upload — fields, the
- * user's connection and scope, the per-user limit, the idempotency key, the file's own bytes, and for direct posts
- * the creator's current limits. Nothing reaches TikTok's posting API from here, and nothing is left behind on refusal.
+ * `POST /api/tiktok/upload`: everything a request must pass before it becomes a queued (or scheduled) upload — fields,
+ * the user's connection and scope, the per-user limit, the idempotency key, the file's own bytes, and for direct posts
+ * the creator's current limits (for a scheduled one, when it starts). Nothing reaches TikTok's posting API from here, and nothing is left behind on refusal.
  */
 @Injectable()
 export class UploadIntakeService {
@@ -54,6 +58,8 @@ export class UploadIntakeService {
     private readonly config: ConfigService<AppConfig, true>,
     private readonly activeSpool: ActiveSpoolFiles,
     private readonly storage: MediaStorage,
+    private readonly schedule: PublishScheduleService,
+    private readonly state: UploadStateService,
   ) {}
 
   /**
@@ -110,7 +116,7 @@ export class UploadIntakeService {
       );
     }
     checkMediaUrl('videoUrl', dto.videoUrl, this.config.get('media', { infer: true }).verifiedUrls);
-    if (dto.mode === 'direct') await this.checkCreator(caller, dto);
+    if (dto.mode === 'direct') await this.checkDirect(caller, prepared);
     return this.insert(caller, prepared, { source: 'url', videoUrl: dto.videoUrl }, key);
   }
 
@@ -136,7 +142,9 @@ export class UploadIntakeService {
       const existing = await this.uploads.findByIdempotencyKey(caller.tenantId, dto.userId, key);
       if (existing) return { dto, connectionId: connection.id, existing: toUploadResponse(existing) };
     }
-    return { dto, connectionId: connection.id };
+    if (dto.publishAt === undefined) return { dto, connectionId: connection.id };
+    const publishAt = await this.schedule.publishAtFor({ publishAt: dto.publishAt, mode, connectionId: connection.id });
+    return { dto, connectionId: connection.id, publishAt };
   }
 
   private async acceptFile(
@@ -147,7 +155,7 @@ export class UploadIntakeService {
   ): Promise<UploadResponse> {
     const { dto } = prepared;
     const malwareScan = await this.scan(file);
-    const creator = dto.mode === 'direct' ? await this.checkCreator(caller, dto) : undefined;
+    const creator = dto.mode === 'direct' ? await this.checkDirect(caller, prepared) : undefined;
     const probe = await probeStoredVideo(this.storage, file.key);
     try {
       assertVideoAccepted(
@@ -203,8 +211,17 @@ export class UploadIntakeService {
     return { scanner: result.scanner, clean: true, durationMs: result.durationMs, scannedAt: new Date().toISOString() };
   }
 
-  /** Direct posts follow the creator's settings of right now (docs/tiktok.md §5.1: query it fresh). */
-  private async checkCreator(caller: AuthenticatedTenant, dto: CreateUploadDto) {
+  /**
+   * Direct posts follow the creator's settings of right now (docs/tiktok.md §5.1: query it fresh). A scheduled one
+   * is checked against them when it starts (schedule/scheduled-start.service.ts): here only the rules that need
+   * nothing from TikTok.
+   */
+  private async checkDirect(caller: AuthenticatedTenant, prepared: Prepared) {
+    const { dto } = prepared;
+    if (prepared.publishAt) {
+      checkDirectPostFields(dto);
+      return undefined;
+    }
     const creator = await this.tokens.withAccessToken(caller.tenantId, dto.userId, (token) =>
       this.tiktok.queryCreatorInfo(token),
     );
@@ -240,11 +257,16 @@ export class UploadIntakeService {
         brandOrganic: dto.brandOrganic,
         isAigc: dto.isAigc,
       },
-      nextActionAt: new Date(),
+      nextActionAt: prepared.publishAt ?? new Date(),
+      ...(prepared.publishAt ? { status: 'scheduled' as const, publishAt: prepared.publishAt } : {}),
       ...source,
     });
     try {
-      await em.persist(upload).flush();
+      await em.transactional(async (tx) => {
+        tx.persist(upload);
+        await tx.flush();
+        if (upload.status === 'scheduled') await this.state.announceScheduled(tx, upload);
+      });
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
       // Two requests with one Idempotency-Key raced: the first one's upload is the answer.

@@ -36,11 +36,18 @@ export class PhotoFilesIntake {
     private readonly clock: Clock,
   ) {}
 
-  async accept(photos: PendingFiles, coverIndex: number, insert: InsertPhotoPost): Promise<UploadResponse> {
+  /** `publishAt` (a scheduled post): the links must still be valid when TikTok pulls, after that time. */
+  async accept(
+    photos: PendingFiles,
+    coverIndex: number,
+    publishAt: Date | undefined,
+    insert: InsertPhotoPost,
+  ): Promise<UploadResponse> {
     const links: PhotoLink[] = [];
     let keep = false;
+    const linksFrom = publishAt ?? this.clock.now();
     try {
-      const received = await photos.storeAll((index) => (links[index] ??= newPhotoLink(this.clock.now())).key);
+      const received = await photos.storeAll((index) => (links[index] ??= newPhotoLink(linksFrom)).key);
       checkPhotoCount('photos', received.length, coverIndex);
       const files = await this.check(received);
       const id = randomUUID();

@@ -41,6 +41,13 @@ const FIELDS = {
   brandContent: flag('Direct: paid partnership (a third-party brand); cannot be SELF_ONLY'),
   brandOrganic: flag("Direct: promotes the creator's own business"),
   isAigc: flag('Direct: labels the post as AI-generated'),
+  publishAt: {
+    type: 'string',
+    format: 'date-time',
+    description:
+      'Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. ' +
+      'It waits in status `scheduled`; nothing reaches TikTok before this time',
+  },
 };
 
 /**

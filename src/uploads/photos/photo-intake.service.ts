@@ -15,6 +15,8 @@ import { toUploadResponse } from '../dto/upload.mapping';
 import { UploadResponse } from '../dto/upload.response';
 import { validIdempotencyKey } from '../intake/idempotency-key';
 import { PendingFiles } from '../intake/multipart-intake';
+import { PublishScheduleService } from '../schedule/publish-schedule.service';
+import { UploadStateService } from '../upload-state.service';
 import { Upload } from '../upload.entity';
 import { UploadRepository } from '../upload.repository';
 import { CreatePhotoPostDto } from './dto/create-photo-post.dto';
@@ -26,12 +28,14 @@ export interface PreparedPhotoPost {
   dto: CreatePhotoPostDto;
   connectionId: string;
   existing?: UploadResponse;
+  /** Set for a scheduled post: it waits in `scheduled`, and nothing of it reaches TikTok before this time. */
+  publishAt?: Date;
 }
 
 const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as const;
 
 /**
- * `POST /api/tiktok/photos`: what a photo post must pass before it becomes a queued upload — the fields, TikTok's
+ * `POST /api/tiktok/photos`: what a photo post must pass before it becomes a queued (or scheduled) upload — the fields, TikTok's
  * photo rules (count, cover, text lengths, pullable and verified URLs), the connection and scope, the per-user limit,
  * the idempotency key and, for direct posts, the creator's current options. Nothing reaches TikTok's posting API here.
  */
@@ -46,6 +50,8 @@ export class PhotoIntakeService {
     private readonly worker: UploadDeliveryJob,
     private readonly config: ConfigService<AppConfig, true>,
     private readonly files: PhotoFilesIntake,
+    private readonly schedule: PublishScheduleService,
+    private readonly state: UploadStateService,
   ) {}
 
   /**
@@ -66,8 +72,10 @@ export class PhotoIntakeService {
       await photos.discard();
       return prepared.existing;
     }
-    await this.checkCreator(caller, dto);
-    return this.files.accept(photos, dto.coverIndex ?? 0, (media) => this.insert(caller, prepared, media, key));
+    await this.checkCreator(caller, prepared);
+    return this.files.accept(photos, dto.coverIndex ?? 0, prepared.publishAt, (media) =>
+      this.insert(caller, prepared, media, key),
+    );
   }
 
   private async createFromUrls(
@@ -87,7 +95,7 @@ export class PhotoIntakeService {
     checkPhotoCount('photoUrls', photoUrls.length, coverIndex);
     const verified = this.config.get('media', { infer: true }).verifiedUrls;
     photoUrls.forEach((url, index) => checkMediaUrl('photoUrls', url, verified, index));
-    await this.checkCreator(caller, prepared.dto);
+    await this.checkCreator(caller, prepared);
     const photos = { count: photoUrls.length, coverIndex, urls: photoUrls };
     return (await this.insert(caller, prepared, { source: 'url', photos }, key)).upload;
   }
@@ -119,12 +127,23 @@ export class PhotoIntakeService {
       const existing = await this.uploads.findByIdempotencyKey(caller.tenantId, dto.userId, key);
       if (existing) return { dto, connectionId: connection.id, existing: toUploadResponse(existing) };
     }
-    return { dto, connectionId: connection.id };
+    if (dto.publishAt === undefined) return { dto, connectionId: connection.id };
+    const publishAt = await this.schedule.publishAtFor({
+      publishAt: dto.publishAt,
+      mode: dto.mode,
+      connectionId: connection.id,
+    });
+    return { dto, connectionId: connection.id, publishAt };
   }
 
-  /** Direct posts follow the creator's settings of right now (docs/tiktok.md §5.1: query it fresh). */
-  private async checkCreator(caller: AuthenticatedTenant, dto: CreatePhotoPostDto): Promise<void> {
+  /**
+   * Direct posts follow the creator's settings of right now (docs/tiktok.md §5.1: query it fresh); a scheduled one
+   * when it starts, so here only the rules that need nothing from TikTok.
+   */
+  private async checkCreator(caller: AuthenticatedTenant, prepared: PreparedPhotoPost): Promise<void> {
+    const { dto } = prepared;
     if (dto.mode !== 'direct') return;
+    if (prepared.publishAt) return checkDirectPhotoPost(dto);
     const creator = await this.tokens.withAccessToken(caller.tenantId, dto.userId, (token) =>
       this.tiktok.queryCreatorInfo(token),
     );
@@ -158,11 +177,16 @@ export class PhotoIntakeService {
         brandOrganic: dto.brandOrganic,
         isAigc: dto.isAigc,
       },
-      nextActionAt: new Date(),
+      nextActionAt: prepared.publishAt ?? new Date(),
+      ...(prepared.publishAt ? { status: 'scheduled' as const, publishAt: prepared.publishAt } : {}),
       ...media,
     });
     try {
-      await em.persist(upload).flush();
+      await em.transactional(async (tx) => {
+        tx.persist(upload);
+        await tx.flush();
+        if (upload.status === 'scheduled') await this.state.announceScheduled(tx, upload);
+      });
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
       // Two requests with one Idempotency-Key raced: the first one's upload is the answer.

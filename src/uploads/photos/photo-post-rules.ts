@@ -1,7 +1,7 @@
 import { ValidationFailedError } from '../../common/errors/app-error';
 import { TikTokCreatorInfo } from '../../tiktok-api/tiktok-api.models';
 import { MAX_PHOTO_COUNT, MAX_PHOTO_DESCRIPTION_UTF16, MAX_PHOTO_TITLE_UTF16 } from '../../tiktok-api/tiktok-limits';
-import { checkDirectPost } from '../rules/direct-post-rules';
+import { checkDirectPost, checkDirectPostFields } from '../rules/direct-post-rules';
 import { CreatePhotoPostDto } from './dto/create-photo-post.dto';
 
 /** docs/tiktok.md §5.4: title 90 and description 4000 UTF-16 code units (String.length counts exactly those). */
@@ -41,6 +41,9 @@ export function checkPhotoCount(field: string, count: number, coverIndex: number
 }
 
 /** Direct photo posts follow the same creator_info rules as videos: explicit offered privacy, no private brand. */
-export function checkDirectPhotoPost(dto: CreatePhotoPostDto, creator: TikTokCreatorInfo): void {
-  checkDirectPost({ privacyLevel: dto.privacyLevel, brandContent: dto.brandContent }, creator);
+export function checkDirectPhotoPost(dto: CreatePhotoPostDto, creator?: TikTokCreatorInfo): void {
+  const fields = { privacyLevel: dto.privacyLevel, brandContent: dto.brandContent };
+  // A scheduled post is checked against the creator's options when it starts (schedule/scheduled-start.service.ts).
+  if (creator) checkDirectPost(fields, creator);
+  else checkDirectPostFields(fields);
 }

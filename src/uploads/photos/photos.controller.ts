@@ -37,7 +37,12 @@ export class PhotosController {
   @ApiOperation({ requestBody: PHOTO_POST_REQUEST_BODY })
   @ApiAcceptedResponse({ type: UploadResponse, description: 'Accepted; follow it with getUpload or its events' })
   @ApiErrorResponse(403, ['forbidden'], 'The user did not grant the scope this mode needs')
-  @ApiErrorResponse(409, ['not_connected', 'reauth_required'], 'The user has no usable TikTok connection')
+  @ApiErrorResponse(
+    409,
+    ['not_connected', 'reauth_required', 'schedule_cap_exceeded'],
+    "The user has no usable TikTok connection; or, with publishAt, a Direct Post beyond TikTok's ~15 per creator " +
+      'in 24 hours (details: limit, count, windowStart, windowEnd)',
+  )
   @ApiErrorResponse(
     415,
     ['unsupported_media_type'],

@@ -3,6 +3,8 @@ import { AppError, ValidationFailedError } from '../../common/errors/app-error';
 import { TikTokCreatorInfo } from '../../tiktok-api/tiktok-api.models';
 import { CreateUploadDto } from '../dto/create-upload.dto';
 
+type DirectPostFields = Pick<CreateUploadDto, 'title' | 'description' | 'privacyLevel' | 'brandContent'>;
+
 export const MAX_CAPTION_UTF16 = 2200;
 
 /** Caption sent to TikTok: title, then description on a new line (docs/tiktok.md §5.2: max 2200 UTF-16 units). */
@@ -16,10 +18,21 @@ export function captionOf(dto: Pick<CreateUploadDto, 'title' | 'description'>): 
  * #3 of "what none of them does"): an explicit privacy level from the offered options, caption length, and no
  * branded content in private posts.
  */
-export function checkDirectPost(
-  dto: Pick<CreateUploadDto, 'title' | 'description' | 'privacyLevel' | 'brandContent'>,
-  creator: TikTokCreatorInfo,
-): void {
+export function checkDirectPost(dto: DirectPostFields, creator: TikTokCreatorInfo): void {
+  checkDirectPostFields(dto, creator.privacyLevelOptions);
+  if (!creator.privacyLevelOptions.includes(dto.privacyLevel!)) {
+    throw new ValidationFailedError(`privacyLevel ${dto.privacyLevel} is not offered to this creator right now.`, {
+      field: 'privacyLevel',
+      allowed: creator.privacyLevelOptions,
+    });
+  }
+}
+
+/**
+ * The Direct Post rules that need no creator_info: a scheduled post is checked with these at intake and against
+ * the creator's options only when it starts. `allowed` is named in the refusal when known.
+ */
+export function checkDirectPostFields(dto: DirectPostFields, allowed?: string[]): void {
   const caption = captionOf(dto);
   // JavaScript string length counts UTF-16 code units, TikTok's unit.
   if (caption && caption.length > MAX_CAPTION_UTF16) {
@@ -37,15 +50,9 @@ export function checkDirectPost(
       "privacyLevel is required for direct posts: choose one of the creator's privacyLevelOptions.",
       {
         field: 'privacyLevel',
-        allowed: creator.privacyLevelOptions,
+        ...(allowed ? { allowed } : {}),
       },
     );
-  }
-  if (!creator.privacyLevelOptions.includes(dto.privacyLevel)) {
-    throw new ValidationFailedError(`privacyLevel ${dto.privacyLevel} is not offered to this creator right now.`, {
-      field: 'privacyLevel',
-      allowed: creator.privacyLevelOptions,
-    });
   }
   if (dto.brandContent && dto.privacyLevel === 'SELF_ONLY') {
     throw new AppError(

@@ -73,4 +73,9 @@ export class CreatePhotoPostDto {
   @Transform(toBoolean)
   @IsBoolean()
   isAigc?: boolean;
+
+  /** Schedules the post, as on `POST /api/tiktok/upload`: ISO 8601 with an offset, one minute to SCHEDULE_MAX_DAYS. */
+  @IsOptional()
+  @IsString()
+  publishAt?: string;
 }
