@@ -12,6 +12,7 @@ import { ActiveSpoolFiles } from './intake/spool-files';
 import { SpoolSweepJob } from './intake/spool-sweep.job';
 import { SpoolSweeper } from './intake/spool-sweeper';
 import { PublishStatusService } from './delivery/publish-status.service';
+import { PostAdmissionService } from './intake/post-admission.service';
 import { UploadIntakeService } from './intake/upload-intake.service';
 import { UploadStateService } from './upload-state.service';
 import { MediaHoldersJob } from './delivery/media-holders.job';
@@ -43,6 +44,7 @@ import { ScheduledStartService } from './schedule/scheduled-start.service';
   controllers: [UploadsController, VideosController, PhotosController, PhotoMediaController],
   providers: [
     UploadIntakeService,
+    PostAdmissionService,
     UploadsService,
     UploadEventHub,
     UploadStateService,

@@ -1,5 +1,3 @@
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { InjectRepository } from '@mikro-orm/nestjs';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AuthenticatedTenant } from '../../common/auth/authenticated-tenant';
@@ -7,59 +5,42 @@ import { AppError, ValidationFailedError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
 import { MalwareScanner } from '../../malware-scan/malware-scanner';
 import { MediaStorage } from '../../storage/media-storage';
-import { RateLimiter } from '../../rate-limits/rate-limiter';
-import { Tenant } from '../../tenants/tenant.entity';
 import { TikTokApiClient } from '../../tiktok-api/tiktok-api.client';
 import { TokensService } from '../../tokens/tokens.service';
 import { planChunks } from '../delivery/chunk-plan';
 import { checkDirectPost, checkDirectPostFields } from '../rules/direct-post-rules';
 import { checkMediaUrl } from '../rules/media-urls';
-import { PublishScheduleService } from '../schedule/publish-schedule.service';
-import { UploadStateService } from '../upload-state.service';
 import { CreateUploadDto } from '../dto/create-upload.dto';
 import { UploadResponse } from '../dto/upload.response';
 import { validIdempotencyKey } from './idempotency-key';
+import { Admitted, PostAdmissionService } from './post-admission.service';
 import { PendingVideo, SpooledFile } from './multipart-intake';
 import { ActiveSpoolFiles, mediaKeyOf, newSpoolKey, spoolPathOf } from './spool-files';
-
 import { Upload, UploadMalwareScan, UploadVideoInfo } from '../upload.entity';
-import { UploadRepository } from '../upload.repository';
-import { UploadDeliveryJob } from '../delivery/upload-delivery.job';
 import { uploadsRejectedTotal } from '../uploads.metrics';
 import { probeStoredVideo } from '../video/video-probe';
 import { assertVideoAccepted, videoLimitsFor } from '../video/video-rules';
-import { toUploadResponse } from '../dto/upload.mapping';
 
-interface Prepared {
+interface Prepared extends Admitted {
   dto: CreateUploadDto;
-  connectionId: string;
-  existing?: UploadResponse;
-  /** Set for a scheduled post: it waits in `scheduled`, and nothing of it reaches TikTok before this time. */
-  publishAt?: Date;
 }
-
-const REQUIRED_SCOPE = { inbox: 'video.upload', direct: 'video.publish' } as const;
 
 /**
  * `POST /api/tiktok/upload`: everything a request must pass before it becomes a queued (or scheduled) upload — fields,
  * the user's connection and scope, the per-user limit, the idempotency key, the file's own bytes, and for direct posts
- * the creator's current limits (for a scheduled one, when it starts). Nothing reaches TikTok's posting API from here, and nothing is left behind on refusal.
+ * the creator's current limits (for a scheduled one, when it starts). Nothing reaches TikTok's posting API from here,
+ * and nothing is left behind on refusal.
  */
 @Injectable()
 export class UploadIntakeService {
   constructor(
-    private readonly em: EntityManager,
-    @InjectRepository(Upload) private readonly uploads: UploadRepository,
+    private readonly admission: PostAdmissionService,
     private readonly tokens: TokensService,
     private readonly tiktok: TikTokApiClient,
-    private readonly rateLimiter: RateLimiter,
-    private readonly worker: UploadDeliveryJob,
     private readonly scanner: MalwareScanner,
     private readonly config: ConfigService<AppConfig, true>,
     private readonly activeSpool: ActiveSpoolFiles,
     private readonly storage: MediaStorage,
-    private readonly schedule: PublishScheduleService,
-    private readonly state: UploadStateService,
   ) {}
 
   /**
@@ -122,29 +103,12 @@ export class UploadIntakeService {
 
   private async prepare(caller: AuthenticatedTenant, dto: CreateUploadDto, key?: string): Promise<Prepared> {
     const mode = dto.mode ?? 'inbox';
-    const connection = await this.tokens.activeConnectionOf(caller.tenantId, dto.userId);
-    if (!connection.scopes.includes(REQUIRED_SCOPE[mode])) {
-      throw new AppError(
-        'forbidden',
-        `The user did not grant ${REQUIRED_SCOPE[mode]}, which ${mode} uploads need; connect again and allow it.`,
-        HttpStatus.FORBIDDEN,
-        {
-          requiredScope: REQUIRED_SCOPE[mode],
-        },
-      );
-    }
-    await this.rateLimiter.consume(
-      'uploads',
-      `${caller.apiKeyId}:${dto.userId}`,
-      this.config.get('rateLimits', { infer: true }).uploadsPerMinute,
+    const admitted = await this.admission.admit(
+      caller,
+      { userId: dto.userId, mode, publishAt: dto.publishAt, kind: 'uploads' },
+      key,
     );
-    if (key) {
-      const existing = await this.uploads.findByIdempotencyKey(caller.tenantId, dto.userId, key);
-      if (existing) return { dto, connectionId: connection.id, existing: toUploadResponse(existing) };
-    }
-    if (dto.publishAt === undefined) return { dto, connectionId: connection.id };
-    const publishAt = await this.schedule.publishAtFor({ publishAt: dto.publishAt, mode, connectionId: connection.id });
-    return { dto, connectionId: connection.id, publishAt };
+    return { dto, ...admitted };
   }
 
   private async acceptFile(
@@ -236,49 +200,31 @@ export class UploadIntakeService {
     key?: string,
   ): Promise<UploadResponse> {
     const { dto } = prepared;
-    // A fork: when the insert loses an idempotency race, the refused entity stays in it, not in the request's context.
-    const em = this.em.fork();
-    const upload = em.create(Upload, {
-      tenant: em.getReference(Tenant, caller.tenantId),
-      userId: dto.userId,
-      connectionId: prepared.connectionId,
-      mode: dto.mode ?? 'inbox',
-      source: 'file',
-      idempotencyKey: key,
-      post: {
-        title: dto.title,
-        description: dto.description,
-        privacyLevel: dto.privacyLevel,
-        disableComment: dto.disableComment,
-        disableDuet: dto.disableDuet,
-        disableStitch: dto.disableStitch,
-        coverTimestampMs: dto.coverTimestampMs,
-        brandContent: dto.brandContent,
-        brandOrganic: dto.brandOrganic,
-        isAigc: dto.isAigc,
-      },
-      nextActionAt: prepared.publishAt ?? new Date(),
-      ...(prepared.publishAt ? { status: 'scheduled' as const, publishAt: prepared.publishAt } : {}),
-      ...source,
-    });
-    try {
-      await em.transactional(async (tx) => {
-        tx.persist(upload);
-        await tx.flush();
-        if (upload.status === 'scheduled') await this.state.announceScheduled(tx, upload);
-      });
-    } catch (error) {
-      if (!(error instanceof UniqueConstraintViolationException) || !key) throw error;
-      // Two requests with one Idempotency-Key raced: the first one's upload is the answer.
-      if (source.spoolPath) await this.storage.delete(mediaKeyOf(source.spoolPath));
-      const existing = await this.uploads.findOneOrFail({
-        tenant: caller.tenantId,
+    const { upload, created } = await this.admission.insert(
+      caller,
+      prepared,
+      {
         userId: dto.userId,
-        idempotencyKey: key,
-      });
-      return toUploadResponse(existing);
-    }
-    this.worker.kick();
-    return toUploadResponse(upload);
+        mode: dto.mode ?? 'inbox',
+        source: 'file',
+        post: {
+          title: dto.title,
+          description: dto.description,
+          privacyLevel: dto.privacyLevel,
+          disableComment: dto.disableComment,
+          disableDuet: dto.disableDuet,
+          disableStitch: dto.disableStitch,
+          coverTimestampMs: dto.coverTimestampMs,
+          brandContent: dto.brandContent,
+          brandOrganic: dto.brandOrganic,
+          isAigc: dto.isAigc,
+        },
+        ...source,
+      },
+      key,
+    );
+    // The request that won the idempotency race keeps its own file; this one's is not needed.
+    if (!created && source.spoolPath) await this.storage.delete(mediaKeyOf(source.spoolPath));
+    return upload;
   }
 }
