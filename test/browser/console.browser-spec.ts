@@ -178,6 +178,38 @@ describeWithChromium(ConsoleController.name, () => {
     await context.close();
   });
 
+  it('should schedule a photo post at a time in the browser’s time zone, sending TikTok nothing before it', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, timezoneId: 'Europe/Berlin' });
+    const page = await context.newPage();
+    await connectInBrowser(page, 'photo-planner');
+    await openPhotosTab(page);
+    await page.getByLabel('Or image web addresses, one per line').fill(`${images.base}/photos/photo-640x360.jpg`);
+    await page.getByRole('button', { name: 'Add these addresses' }).click();
+
+    expect(await textOf(page, '#photo-publish-at-zone')).toMatch(/^Europe\/Berlin \(UTC\+0[12]:00\)$/);
+    // Two hours ahead, as the browser's own clock and zone write it into a datetime-local field.
+    const local = (await page.evaluate(`(() => {
+      const at = new Date(Date.now() + 2 * 3600_000);
+      at.setSeconds(0, 0);
+      const pad = (n) => String(n).padStart(2, '0');
+      return { value: at.getFullYear() + '-' + pad(at.getMonth() + 1) + '-' + pad(at.getDate()) + 'T' + pad(at.getHours()) + ':' + pad(at.getMinutes()), iso: at.toISOString() };
+    })()`)) as { value: string; iso: string };
+    await page.getByLabel('Publish the photos at (optional)').fill(local.value);
+    const initsBefore = await contentInits();
+    await page.getByRole('button', { name: 'Send the photos to the inbox' }).click();
+
+    const item = page.locator('#recent-list li[data-status="scheduled"][data-media-type="photo"]');
+    await item.waitFor({ timeout: 15_000 });
+    const response = await fetch(`${publicUrl}/api/tiktok/uploads/${await item.getAttribute('data-upload-id')}`, {
+      headers: { 'X-API-Key': apiKey },
+    });
+    const upload = (await response.json()) as { status: string; publishAt: string };
+    expect(upload.status).toBe('scheduled');
+    expect(new Date(upload.publishAt).toISOString()).toBe(local.iso);
+    expect(await contentInits()).toBe(initsBefore);
+    await context.close();
+  });
+
   it('should post photos by address directly, in the order and with the cover chosen, up to published', async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
     const page = await context.newPage();

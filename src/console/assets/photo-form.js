@@ -2,7 +2,7 @@
 import { newIdempotencyKey } from './api.js';
 import { DirectPostFields, PHOTO_POST } from './direct-post-fields.js';
 import { byId, clearMessage, create, setVisible, showMessage } from './dom.js';
-import { formatBytes } from './messages.js';
+import { describeTimeZone, formatBytes, localDateTimeToIso } from './messages.js';
 
 /** docs/tiktok.md §5.4: 1 to 35 images; title 90 and description 4000 UTF-16 code units (String.length). */
 const MAX_PHOTOS = 35;
@@ -25,6 +25,8 @@ export class PhotoForm {
     this.submit = byId('submit-photos');
     this.error = byId('photo-error');
     this.direct = new DirectPostFields(api, PHOTO_POST);
+    this.publishAt = byId('photo-publish-at');
+    byId('photo-publish-at-zone').textContent = describeTimeZone();
     this.files.addEventListener('change', () => this.addFiles());
     byId('add-photo-urls').addEventListener('click', () => this.addUrls());
     for (const id of Object.keys(TEXT_LIMITS)) byId(id).addEventListener('input', () => this.renderCount(id));
@@ -179,6 +181,9 @@ export class PhotoForm {
     for (const [id, limit] of Object.entries(TEXT_LIMITS)) {
       if (byId(id).value.length > limit) return { field: byId(id), text: `Keep it to ${limit} characters.` };
     }
+    if (this.publishAt.value && !localDateTimeToIso(this.publishAt.value)) {
+      return { field: this.publishAt, text: 'Choose a date and time to publish at, or leave it empty.' };
+    }
     return this.mode === 'direct' ? this.direct.findProblem(undefined) : undefined;
   }
 
@@ -189,6 +194,7 @@ export class PhotoForm {
     const description = byId('photo-description').value;
     if (title) fields.title = title;
     if (description) fields.description = description;
+    if (this.publishAt.value) fields.publishAt = localDateTimeToIso(this.publishAt.value);
     if (this.mode === 'direct') {
       Object.assign(fields, this.direct.values(), { autoAddMusic: byId('photo-auto-add-music').checked });
     }
