@@ -2220,6 +2220,7 @@ export interface operations {
                     /**
                      * Format: date-time
                      * @description Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. It waits in status `scheduled`; nothing reaches TikTok before this time
+                     * @example
                      */
                     publishAt?: string;
                     /**
@@ -2297,6 +2298,7 @@ export interface operations {
                     /**
                      * Format: date-time
                      * @description Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. It waits in status `scheduled`; nothing reaches TikTok before this time
+                     * @example
                      */
                     publishAt?: string;
                     /**
@@ -3620,6 +3622,7 @@ export interface operations {
                     /**
                      * Format: date-time
                      * @description Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. It waits in status `scheduled`; nothing reaches TikTok before this time
+                     * @example
                      */
                     publishAt?: string;
                     /**
@@ -3691,6 +3694,7 @@ export interface operations {
                     /**
                      * Format: date-time
                      * @description Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. It waits in status `scheduled`; nothing reaches TikTok before this time
+                     * @example
                      */
                     publishAt?: string;
                     /** @description JPEG or WebP, at most 20000000 bytes and 1920x1080 (either orientation) each; the last parts */

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, MaxLength, Min } from 'class-validator';
 import { USER_ID_MESSAGE, USER_ID_PATTERN } from '../../common/validation/user-id';
+import { emptyAsAbsent, toBoolean, toInteger } from './form-values';
 
 export const PRIVACY_LEVELS = [
   'PUBLIC_TO_EVERYONE',
@@ -9,10 +10,6 @@ export const PRIVACY_LEVELS = [
   'SELF_ONLY',
 ] as const;
 
-// Multipart fields arrive as strings; JSON may send real booleans and numbers. Both are accepted.
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-const toInteger = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
 /** The fields of `POST /api/tiktok/upload`, as multipart form fields or a JSON body (README "Publishing videos"). */
 export class CreateUploadDto {
@@ -91,6 +88,7 @@ export class CreateUploadDto {
    * SCHEDULE_MAX_DAYS. The upload waits in status `scheduled`; nothing reaches TikTok before.
    */
   @IsOptional()
+  @Transform(emptyAsAbsent)
   @IsString()
   publishAt?: string;
 }

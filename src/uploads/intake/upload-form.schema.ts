@@ -39,6 +39,8 @@ const FIELDS = {
   publishAt: {
     type: 'string',
     format: 'date-time',
+    // Else Swagger UI prefills the current time, which a careless "Execute" would send (and which is too soon).
+    example: '',
     description:
       'Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. ' +
       'It waits in status `scheduled`; nothing reaches TikTok before this time',

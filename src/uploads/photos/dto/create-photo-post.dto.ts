@@ -2,11 +2,8 @@ import { Transform } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { USER_ID_MESSAGE, USER_ID_PATTERN } from '../../../common/validation/user-id';
 import { PRIVACY_LEVELS } from '../../dto/create-upload.dto';
+import { emptyAsAbsent, toBoolean, toInteger } from '../../dto/form-values';
 
-// Multipart fields arrive as strings; JSON may send real booleans and numbers. Both are accepted.
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-const toInteger = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
 /**
  * The fields of `POST /api/tiktok/photos`, as a JSON body (with `photoUrls`) or as the form fields before the
@@ -76,6 +73,7 @@ export class CreatePhotoPostDto {
 
   /** Schedules the post, as on `POST /api/tiktok/upload`: ISO 8601 with an offset, one minute to SCHEDULE_MAX_DAYS. */
   @IsOptional()
+  @Transform(emptyAsAbsent)
   @IsString()
   publishAt?: string;
 }
