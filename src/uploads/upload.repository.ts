@@ -88,6 +88,15 @@ export class UploadRepository extends EntityRepository<Upload> {
   }
 
   /**
+   * The read-back's own bookkeeping (when to try next, how many tries so far): not a change of the upload a caller
+   * can see, so it neither bumps `updatedAt` (which compare-and-swap and the API read) nor notifies anyone. It applies
+   * only while the row is as `upload` was read: a change in between (a new post id) set its own next try.
+   */
+  async scheduleReadBack(upload: Upload, at: Date | null, tries = upload.readBackTries): Promise<void> {
+    await this.nativeUpdate({ id: upload.id, updatedAt: upload.updatedAt }, { readBackAt: at, readBackTries: tries });
+  }
+
+  /**
    * Applies `changes` only if the row still has the status and `updatedAt` `upload` was read with; true when it did.
    * Call it inside the transaction that writes the notifications of the change.
    */

@@ -169,6 +169,8 @@ describe('Reading posts back from TikTok', () => {
     expect(witness.shareUrl).toEqual(expect.stringContaining('/video/'));
     const after = await request(server()).get(`/api/tiktok/uploads/${without}`).set('X-API-Key', apiKey).expect(200);
     expect(after.body).toHaveProperty('shareUrl', null);
+    // Ending the read-back is bookkeeping, not a change of the upload: its updatedAt is still that of publishing.
+    expect(after.body.updatedAt).toBe(published.updatedAt);
     // The read-back of that upload has ended, without a single try.
     const row = await t.app.get(EntityManager).fork().findOneOrFail(Upload, { id: without });
     expect(row).toMatchObject({ readBackAt: null, readBackTries: 0 });
@@ -199,8 +201,10 @@ describe('Reading back a post published by webhook', () => {
     expect(delivered.status).toBe('inbox_delivered');
     await t.control.completeInboxPublish(delivered.publishId as string);
     const row = () => t.app.get(EntityManager).fork().findOneOrFail(Upload, { id: delivered.id });
+    const publishedRow = await eventually(row, (upload) => upload.status === 'published', 20_000);
     const tried = await eventually(row, (upload) => upload.readBackTries === 1, 20_000);
     expect(tried).toMatchObject({ status: 'published', shareUrl: null, postIds: [] });
+    expect(tried.updatedAt).toEqual(publishedRow.updatedAt);
     const waitMs = tried.readBackAt!.getTime() - Date.now();
     expect(waitMs).toBeGreaterThan(5_000);
     expect(waitMs).toBeLessThanOrEqual(15_000);

@@ -45,7 +45,7 @@ export class ShareUrlReadBackService {
     const connection = await this.connectionOf(upload);
     if (!connection || !hasVideoListScope(connection.scopes) || !mayBeListed(upload)) {
       shareUrlReadBacksTotal.inc({ outcome: 'skipped' });
-      await this.state.change(upload, { readBackAt: null });
+      await this.uploads.scheduleReadBack(upload, null);
       return;
     }
     let post: TikTokVideo | undefined;
@@ -59,7 +59,7 @@ export class ShareUrlReadBackService {
         // Our own count of TikTok's budget is spent: not a try, just later.
         shareUrlReadBacksTotal.inc({ outcome: 'postponed' });
         const seconds = Number(error.details?.retryAfterSeconds ?? 5);
-        await this.state.change(upload, { readBackAt: new Date(now.getTime() + seconds * 1000) });
+        await this.uploads.scheduleReadBack(upload, new Date(now.getTime() + seconds * 1000));
         return;
       }
       outcome = 'error';
@@ -68,10 +68,11 @@ export class ShareUrlReadBackService {
     if (post?.shareUrl) return this.keep(upload, post);
     const delay = READ_BACK_DELAYS_MS[upload.readBackTries];
     shareUrlReadBacksTotal.inc({ outcome: delay === undefined ? 'gave_up' : outcome });
-    await this.state.change(upload, {
-      readBackTries: upload.readBackTries + 1,
-      readBackAt: delay === undefined ? null : new Date(now.getTime() + delay),
-    });
+    await this.uploads.scheduleReadBack(
+      upload,
+      delay === undefined ? null : new Date(now.getTime() + delay),
+      upload.readBackTries + 1,
+    );
   }
 
   private async keep(upload: Upload, post: TikTokVideo): Promise<void> {
