@@ -1,50 +1,33 @@
 import { ApiOperationOptions } from '@nestjs/swagger';
 import { PRIVACY_LEVELS } from '../dto/create-upload.dto';
+import { flagField, PUBLISH_AT_FIELD, textField, USER_ID_FIELD } from '../dto/form-schema-fields';
 
 type RequestBody = NonNullable<ApiOperationOptions['requestBody']>;
 
-// Swagger UI prefills a boolean with its example, else `true`: a careless "Execute" must not post a branded video.
-const flag = (description: string) => ({ type: 'boolean', example: false, description });
-// An empty example keeps Swagger UI from prefilling "string", which it would send as the caption.
-const text = (description: string) => ({ type: 'string', maxLength: 2200, example: '', description });
-
 /** The fields both forms share, in the order a form must send them (fields before the file). */
 const FIELDS = {
-  userId: {
-    type: 'string',
-    pattern: '^[A-Za-z0-9._:@-]{1,128}$',
-    example: 'crm:customer-1042',
-    description: 'Your own id for the end user',
-  },
+  userId: USER_ID_FIELD,
   mode: {
     type: 'string',
     enum: ['inbox', 'direct'],
     default: 'inbox',
     description: '`inbox` sends a draft to the TikTok inbox (video.upload); `direct` posts it (video.publish)',
   },
-  title: text('Caption (direct posts), hashtags and mentions included'),
-  description: text('Appended to the caption on a new line'),
+  title: textField(2200, 'Caption (direct posts), hashtags and mentions included'),
+  description: textField(2200, 'Appended to the caption on a new line'),
   privacyLevel: {
     type: 'string',
     enum: [...PRIVACY_LEVELS],
     description: "Required for direct: one of creator-info's privacyLevelOptions; never defaulted",
   },
-  disableComment: flag('Turn comments off'),
-  disableDuet: flag('Turn duets off'),
-  disableStitch: flag('Turn stitches off'),
+  disableComment: flagField('Turn comments off'),
+  disableDuet: flagField('Turn duets off'),
+  disableStitch: flagField('Turn stitches off'),
   coverTimestampMs: { type: 'integer', minimum: 0, description: 'The frame used as cover, in ms' },
-  brandContent: flag('Paid partnership (a third-party brand); cannot be SELF_ONLY'),
-  brandOrganic: flag("Promotes the creator's own business"),
-  isAigc: flag('Labels the video as AI-generated'),
-  publishAt: {
-    type: 'string',
-    format: 'date-time',
-    // Else Swagger UI prefills the current time, which a careless "Execute" would send (and which is too soon).
-    example: '',
-    description:
-      'Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. ' +
-      'It waits in status `scheduled`; nothing reaches TikTok before this time',
-  },
+  brandContent: flagField('Paid partnership (a third-party brand); cannot be SELF_ONLY'),
+  brandOrganic: flagField("Promotes the creator's own business"),
+  isAigc: flagField('Labels the video as AI-generated'),
+  publishAt: PUBLISH_AT_FIELD,
 };
 
 /**

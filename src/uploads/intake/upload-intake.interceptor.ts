@@ -1,14 +1,14 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Request } from 'express';
-import { from, Observable, throwError } from 'rxjs';
-import { catchError, finalize, mergeMap } from 'rxjs/operators';
+import { Observable } from 'rxjs';
 import { ValidationFailedError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
 import { MediaStorage } from '../../storage/media-storage';
 import { validIdempotencyKey } from './idempotency-key';
 import { IntakeLimits } from './intake-limits';
-import { PendingVideo, readMultipartForm } from './multipart-intake';
+import { handleWithForm, openFormInPlace } from './form-intake';
+import { readMultipartForm } from './multipart-intake';
 import { leaveVideoFor } from './upload-intake.decorators';
 
 /**
@@ -33,39 +33,27 @@ export class UploadIntakeInterceptor implements NestInterceptor {
       refuseFileInJson(req.body);
       return next.handle();
     }
-    const { video, release } = await this.openForm(req);
-    return next.handle().pipe(
-      catchError((error: unknown) => from(video.abandon(error)).pipe(mergeMap(() => throwError(() => error)))),
-      finalize(release),
-    );
-  }
-
-  /** Takes an intake place, then reads the form up to its file. */
-  private async openForm(req: Request): Promise<{ video: PendingVideo; release: () => void }> {
-    if (!req.tenant) throw new Error('UploadIntakeInterceptor used on a route without API-key auth');
     const { spoolDir, maxBytes } = this.config.get('uploads', { infer: true });
-    // The free-disk check guards the local spool folder only; a bucket has no such limit to check.
-    const local = this.storage.kind === 'local';
-    if (local) await this.storage.ping();
-    const release = await this.limits.admit(req.tenant.apiKeyId, local ? spoolDir : undefined, declaredLength(req));
-    try {
-      const { fields, video } = await readMultipartForm(req, { storage: this.storage, maxBytes });
-      // The service checks the fields before a byte of the file is stored, so they must come first.
-      if (fields.userId === undefined) {
-        const error = new ValidationFailedError(
-          'The form has no userId before its file: send the fields (userId, mode, ...) first and the file "video" last.',
-          { field: 'userId' },
-        );
-        await video.abandon(error);
-        throw error;
-      }
-      req.body = fields;
-      leaveVideoFor(req, video);
-      return { video, release };
-    } catch (error) {
-      release();
-      throw error;
-    }
+    const { form: video, release } = await openFormInPlace(
+      req,
+      { limits: this.limits, storage: this.storage, spoolDir },
+      async () => {
+        const { fields, video } = await readMultipartForm(req, { storage: this.storage, maxBytes });
+        // The service checks the fields before a byte of the file is stored, so they must come first.
+        if (fields.userId === undefined) {
+          const error = new ValidationFailedError(
+            'The form has no userId before its file: send the fields (userId, mode, ...) first and the file "video" last.',
+            { field: 'userId' },
+          );
+          await video.abandon(error);
+          throw error;
+        }
+        req.body = fields;
+        leaveVideoFor(req, video);
+        return video;
+      },
+    );
+    return handleWithForm(next, video, release);
   }
 }
 
@@ -76,10 +64,4 @@ function refuseFileInJson(body: unknown): void {
       { field: 'video' },
     );
   }
-}
-
-/** What the client says it will send (0 when it does not say, e.g. chunked). */
-function declaredLength(req: Request): number {
-  const length = Number(req.headers['content-length']);
-  return Number.isSafeInteger(length) && length > 0 ? length : 0;
 }

@@ -1,5 +1,6 @@
 import { ApiOperationOptions } from '@nestjs/swagger';
 import { PRIVACY_LEVELS } from '../dto/create-upload.dto';
+import { flagField, PUBLISH_AT_FIELD, textField, USER_ID_FIELD } from '../dto/form-schema-fields';
 import {
   MAX_PHOTO_BYTES,
   MAX_PHOTO_COUNT,
@@ -9,18 +10,9 @@ import {
 
 type RequestBody = NonNullable<ApiOperationOptions['requestBody']>;
 
-// As for videos: Swagger UI must not prefill `true` into a toggle, nor "string" into the caption.
-const flag = (description: string) => ({ type: 'boolean', example: false, description });
-const text = (maxLength: number, description: string) => ({ type: 'string', maxLength, example: '', description });
-
 /** The fields both forms share, in the order a form must send them (fields before the images). */
 const FIELDS = {
-  userId: {
-    type: 'string',
-    pattern: '^[A-Za-z0-9._:@-]{1,128}$',
-    example: 'crm:customer-1042',
-    description: 'Your own id for the end user',
-  },
+  userId: USER_ID_FIELD,
   mode: {
     type: 'string',
     enum: ['inbox', 'direct'],
@@ -29,27 +21,22 @@ const FIELDS = {
       "`inbox`: a draft in the TikTok inbox (TikTok's MEDIA_UPLOAD, video.upload); `direct`: posted (video.publish)",
   },
   coverIndex: { type: 'integer', minimum: 0, default: 0, description: 'The cover image, 0-based' },
-  title: text(MAX_PHOTO_TITLE_UTF16, 'Title (UTF-16 code units)'),
-  description: text(MAX_PHOTO_DESCRIPTION_UTF16, 'Description, hashtags and mentions included (UTF-16 code units)'),
+  title: textField(MAX_PHOTO_TITLE_UTF16, 'Title (UTF-16 code units)'),
+  description: textField(
+    MAX_PHOTO_DESCRIPTION_UTF16,
+    'Description, hashtags and mentions included (UTF-16 code units)',
+  ),
   privacyLevel: {
     type: 'string',
     enum: [...PRIVACY_LEVELS],
     description: "Required for direct: one of creator-info's privacyLevelOptions; never defaulted",
   },
-  disableComment: flag('Direct: turn comments off'),
-  autoAddMusic: flag('Direct: TikTok adds a recommended track the creator can change'),
-  brandContent: flag('Direct: paid partnership (a third-party brand); cannot be SELF_ONLY'),
-  brandOrganic: flag("Direct: promotes the creator's own business"),
-  isAigc: flag('Direct: labels the post as AI-generated'),
-  publishAt: {
-    type: 'string',
-    format: 'date-time',
-    // Else Swagger UI prefills the current time, which a careless "Execute" would send (and which is too soon).
-    example: '',
-    description:
-      'Schedules the post: ISO 8601 with an offset or Z, at least one minute and at most SCHEDULE_MAX_DAYS ahead. ' +
-      'It waits in status `scheduled`; nothing reaches TikTok before this time',
-  },
+  disableComment: flagField('Direct: turn comments off'),
+  autoAddMusic: flagField('Direct: TikTok adds a recommended track the creator can change'),
+  brandContent: flagField('Direct: paid partnership (a third-party brand); cannot be SELF_ONLY'),
+  brandOrganic: flagField("Direct: promotes the creator's own business"),
+  isAigc: flagField('Direct: labels the post as AI-generated'),
+  publishAt: PUBLISH_AT_FIELD,
 };
 
 /**

@@ -8,14 +8,14 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Request } from 'express';
-import { from, Observable, throwError } from 'rxjs';
-import { catchError, finalize, mergeMap } from 'rxjs/operators';
+import { Observable } from 'rxjs';
 import { AppError, ValidationFailedError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
 import { MediaStorage } from '../../storage/media-storage';
 import { MAX_PHOTO_BYTES, MAX_PHOTO_COUNT } from '../../tiktok-api/tiktok-limits';
 import { validIdempotencyKey } from '../intake/idempotency-key';
 import { IntakeLimits } from '../intake/intake-limits';
+import { handleWithForm, openFormInPlace } from '../intake/form-intake';
 import { PendingFiles, readMultipartForm } from '../intake/multipart-intake';
 import { tooLargePhoto, tooManyPhotos } from './photo-file-rules';
 
@@ -49,40 +49,30 @@ export class PhotoIntakeInterceptor implements NestInterceptor {
       return next.handle();
     }
     if (!this.config.get('media', { infer: true }).publicUrl) throw formsNeedMediaPublicUrl();
-    const { photos, release } = await this.openForm(req);
-    return next.handle().pipe(
-      catchError((error: unknown) => from(photos.abandon(error)).pipe(mergeMap(() => throwError(() => error)))),
-      finalize(release),
-    );
-  }
-
-  private async openForm(req: Request): Promise<{ photos: PendingFiles; release: () => void }> {
-    if (!req.tenant) throw new Error('PhotoIntakeInterceptor used on a route without API-key auth');
-    const local = this.storage.kind === 'local';
-    if (local) await this.storage.ping();
     const spoolDir = this.config.get('uploads', { infer: true }).spoolDir;
-    const release = await this.limits.admit(req.tenant.apiKeyId, local ? spoolDir : undefined, declaredLength(req));
-    try {
-      const { fields, files } = await readMultipartForm(req, {
-        storage: this.storage,
-        maxBytes: MAX_PHOTO_BYTES,
-        fileField: 'photos',
-        maxFiles: MAX_PHOTO_COUNT,
-        fileTooLarge: tooLargePhoto,
-        tooManyFiles: tooManyPhotos,
-      });
-      const refusal = refusalOfFields(fields);
-      if (refusal) {
-        await files.abandon(refusal);
-        throw refusal;
-      }
-      req.body = fields;
-      pendingPhotos.set(req, files);
-      return { photos: files, release };
-    } catch (error) {
-      release();
-      throw error;
-    }
+    const { form: photos, release } = await openFormInPlace(
+      req,
+      { limits: this.limits, storage: this.storage, spoolDir },
+      async () => {
+        const { fields, files } = await readMultipartForm(req, {
+          storage: this.storage,
+          maxBytes: MAX_PHOTO_BYTES,
+          fileField: 'photos',
+          maxFiles: MAX_PHOTO_COUNT,
+          fileTooLarge: tooLargePhoto,
+          tooManyFiles: tooManyPhotos,
+        });
+        const refusal = refusalOfFields(fields);
+        if (refusal) {
+          await files.abandon(refusal);
+          throw refusal;
+        }
+        req.body = fields;
+        pendingPhotos.set(req, files);
+        return files;
+      },
+    );
+    return handleWithForm(next, photos, release);
   }
 }
 
@@ -119,10 +109,4 @@ function formsNeedMediaPublicUrl(): AppError {
     HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     { contentType: 'multipart/form-data', accepted: ['application/json'] },
   );
-}
-
-/** What the client says it will send (0 when it does not say, e.g. chunked). */
-function declaredLength(req: Request): number {
-  const length = Number(req.headers['content-length']);
-  return Number.isSafeInteger(length) && length > 0 ? length : 0;
 }
