@@ -1,13 +1,14 @@
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ExecutionContext, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ThrottlerModule, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { Request } from 'express';
 import Redis from 'ioredis';
 import { authKindOf } from '../common/auth/auth.decorators';
 import { AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { AuthFailureLimiter } from './auth-failure-limiter';
+import { InMemoryThrottlerStorage } from './in-memory-throttler-storage';
 import { isWebhookRoute } from './rate-limit.guard';
 import { RateLimiter } from './rate-limiter';
 
@@ -32,7 +33,7 @@ const budgetAcrossRoutes = (_context: ExecutionContext, tracker: string, name: s
       useFactory: (config: ConfigService<AppConfig, true>, redis: Redis | null) => {
         const limits = config.get('rateLimits', { infer: true });
         return {
-          storage: redis ? new ThrottlerStorageRedisService(redis) : new ThrottlerStorageService(),
+          storage: redis ? new ThrottlerStorageRedisService(redis) : new InMemoryThrottlerStorage(),
           generateKey: budgetAcrossRoutes,
           throttlers: [
             {
