@@ -2,7 +2,7 @@ import { InMemoryThrottlerStorage } from './in-memory-throttler-storage';
 
 describe('InMemoryThrottlerStorage', () => {
   let storage: InMemoryThrottlerStorage;
-  const hit = (key = 'api:key:1', limit = 3) => storage.increment(key, 60_000, limit, 60_000, 'api');
+  const hit = (key = 'api:key:1', limit = 3) => storage.increment(key, 60_000, limit, 60_000);
 
   beforeEach(() => {
     jest.useFakeTimers();
