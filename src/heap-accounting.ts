@@ -1,5 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 
+export const EXTERNAL_MEMORY_FLAG = '--external-memory-accounted-in-global-limit';
+
 /**
  * Imported by main.ts before anything else loads. Since V8 14 (Node.js 26) the bytes of ArrayBuffers allocated since
  * the last full GC count against the old generation's limit, unless this flag gives them their own place in the global
@@ -13,7 +15,7 @@ import { setFlagsFromString } from 'node:v8';
 export function accountExternalMemoryInGlobalLimit(v8Version = process.versions.v8): boolean {
   const major = Number(v8Version.split('.')[0]);
   if (!(major >= 14)) return false;
-  setFlagsFromString('--external-memory-accounted-in-global-limit');
+  setFlagsFromString(EXTERNAL_MEMORY_FLAG);
   return true;
 }
 
