@@ -15,6 +15,7 @@ export async function benchApiOverhead(workDir: string): Promise<BenchResult[]> 
   const { gateway, floor } = await measureGatewayRoute(workDir, seconds);
   const share = gateway.rps / bare.rps;
   const describe = (r: LoadResult) => `${Math.round(r.rps)} req/s, p99 ${r.p99Ms} ms`;
+  const cpu = (r: LoadResult) => `${Math.round(r.cpuUsPerRequest)} µs`;
   const failures = `failed requests: gateway ${gateway.failures} of ${gateway.total}, bare ${bare.failures} of ${bare.total}`;
   return [
     {
@@ -26,6 +27,7 @@ export async function benchApiOverhead(workDir: string): Promise<BenchResult[]> 
       pass: share >= 0.5 && gateway.p99Ms < 50 && gateway.failures === 0,
       notes: [
         failures,
+        `CPU per request: gateway ${cpu(gateway)}, bare Nest ${cpu(bare)}, the gateway's /health/live ${cpu(floor)}`,
         `gateway LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'} (one JSON log line per request)`,
         `the gateway's own floor, GET /health/live in the same process (no key, no database, not logged): ` +
           `${describe(floor)} = ${((floor.rps / bare.rps) * 100).toFixed(0)}% of bare`,
@@ -39,7 +41,7 @@ async function measureBareRoute(seconds: number): Promise<LoadResult> {
   try {
     const [, url] = await waitForLine(bare.child, /^BARE (\S+)$/m, 60_000);
     log(`api: bare Nest route ${url} for ${seconds} s`);
-    return await load(url, seconds);
+    return await load(url, seconds, bare.child.pid ?? 0);
   } finally {
     await bare.stop();
   }
@@ -62,9 +64,10 @@ async function measureGatewayRoute(
       // A settled upload, so no worker or status poller runs beside the load.
       await api.waitForUpload(id, 20_000);
       log(`api: gateway GET /api/tiktok/uploads/${id} for ${seconds} s`);
-      const route = await load(`${gateway.url}/api/tiktok/uploads/${id}`, seconds, { 'X-API-Key': apiKey });
+      const pid = gateway.process.pid;
+      const route = await load(`${gateway.url}/api/tiktok/uploads/${id}`, seconds, pid, { 'X-API-Key': apiKey });
       log(`api: gateway GET /health/live for ${seconds} s`);
-      return { gateway: route, floor: await load(`${gateway.url}/health/live`, seconds) };
+      return { gateway: route, floor: await load(`${gateway.url}/health/live`, seconds, pid) };
     } finally {
       await gateway.stop();
     }

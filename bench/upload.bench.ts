@@ -9,6 +9,7 @@ import { freePort } from '../test/harness/free-port';
 import { BenchResult, log, mib, seconds } from './support/results';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process';
 import { uploadWithCurl } from './support/curl-upload';
+import { uploadToPlainSink } from './support/plain-sink';
 
 const GIB = 1024 ** 3;
 const SIZES = [100_000_000, GIB];
@@ -31,7 +32,11 @@ interface GatewayRun {
   atPeak: NodeJS.MemoryUsage;
 }
 
-/** A video through the gateway process until TikTok's 201 on the last chunk, against curl PUTting the same chunks. */
+/**
+ * A video through the gateway process until TikTok's 201 on the last chunk. The reference is the same client posting
+ * the same multipart body to a plain node:http sink that stores it: the intake may take 1.3 times that, the whole
+ * way to TikTok (a second transfer, the chunk PUTs) 2 times. curl PUTting the same chunks is reported beside it.
+ */
 export function benchUpload(workDir: string): Promise<BenchResult[]> {
   return benchUploadWith(workDir, 'local');
 }
@@ -58,16 +63,27 @@ async function benchUploadWith(
   const sandbox = await startSandboxProcess({ redirectUris: [callbackUrl(port)] });
   const runs = new Map<number, GatewayRun>();
   let curlMs = 0;
+  const sinkRuns: number[] = [];
   try {
     for (const size of sizes) {
       const dir = mkdtempSync(join(workDir, `upload-${size}-`));
       try {
         const video = await makeLargeVideo(size, dir);
         flushToDisk();
+        // The sink runs before and after the gateway, and the faster run is the reference: on a shared machine one
+        // slow run should not flatter the gateway.
+        const toSink = async () => {
+          log('upload: the same client and body to a plain node:http sink that stores it');
+          sinkRuns.push(await uploadToPlainSink(video, dir));
+          log(`upload: plain sink ${seconds(sinkRuns[sinkRuns.length - 1])}`);
+          flushToDisk();
+        };
+        if (size === GIB) await toSink();
         log(`upload: ${mib(size)} through the gateway${label}`);
         runs.set(size, await uploadThroughGateway(sandbox, port, dir, video, size, env));
         log(`upload: ${JSON.stringify(runs.get(size))}`);
         if (size === GIB) {
+          await toSink();
           log('upload: the same file, same chunks, same sandbox with curl');
           curlMs = await uploadWithCurl(sandbox, callbackUrl(port), video, dir);
           log(`upload: curl ${seconds(curlMs)}`);
@@ -80,17 +96,42 @@ async function benchUploadWith(
     await sandbox.stop();
   }
   const big = runs.get(GIB) as GatewayRun;
-  const ratio = big.totalMs / curlMs;
+  const sinkMs = Math.min(...sinkRuns);
+  const intakeRatio = big.intakeMs / sinkMs;
+  const totalRatio = big.totalMs / sinkMs;
+  const curlRatio = big.totalMs / curlMs;
+  // With S3 the ratios are reported, not judged: s3rver (a test server writing files) sets the pace.
+  const judged = storage !== 's3';
+  const sink = `plain sink ${seconds(sinkMs)}`;
   const results: BenchResult[] = [
+    {
+      benchmark: `upload 1 GiB: intake, POST → 202${label}`,
+      measured: seconds(big.intakeMs),
+      reference: sink,
+      ratio: `${intakeRatio.toFixed(2)}x`,
+      target: judged ? '≤ 1.3x' : 'reported',
+      pass: !judged || intakeRatio <= 1.3,
+      notes: [
+        'plain sink: the same client and multipart body to a node:http server that stores the body in a file; ' +
+          `the faster of ${sinkRuns.map(seconds).join(' and ')} (before and after the gateway)`,
+      ],
+    },
     {
       benchmark: `upload 1 GiB: POST → last chunk 201${label}`,
       measured: seconds(big.totalMs),
+      reference: sink,
+      ratio: `${totalRatio.toFixed(2)}x`,
+      target: judged ? '≤ 2.0x' : 'reported',
+      pass: !judged || totalRatio <= 2,
+      notes: [`${big.putCount} chunk PUTs`],
+    },
+    {
+      benchmark: `upload 1 GiB: POST → last chunk 201, against curl PUTting the chunks${label}`,
+      measured: seconds(big.totalMs),
       reference: `curl ${seconds(curlMs)}`,
-      ratio: `${ratio.toFixed(2)}x`,
-      // With S3 the ratio is reported, not judged: s3rver (a test server writing files) sets the pace.
-      target: storage === 's3' ? 'reported' : '≤ 2.0x',
-      pass: storage === 's3' || ratio <= 2,
-      notes: [`gateway intake (POST → 202) ${seconds(big.intakeMs)}; ${big.putCount} chunk PUTs`],
+      ratio: `${curlRatio.toFixed(2)}x`,
+      target: 'reported',
+      pass: true,
     },
   ];
   for (const size of sizes) {

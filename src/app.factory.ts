@@ -18,6 +18,8 @@ export async function createApp(config: AppConfig, options: AppModuleOptions = {
   });
   app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.disable('x-powered-by');
+  // Express would hash every JSON body for an ETag no API client sends back; the console's assets set their own.
+  app.set('etag', false);
   // Unset, Express ignores X-Forwarded-For: any caller could name any address and escape the per-IP limits.
   if (config.app.trustProxy !== undefined) app.set('trust proxy', config.app.trustProxy);
   app.use(securityHeaders()); // before the Swagger UI's routes, which Express serves in the order they were added

@@ -1,4 +1,5 @@
 import './node-runtime.guard';
+import './heap-accounting';
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
 import { loadEnvironmentOrExit } from './config/load-environment';

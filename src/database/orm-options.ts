@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { prepareSqliteFile, sqliteFileOf } from './sqlite-files';
+import { cachePreparedStatements } from './sqlite-statement-cache';
 
 /** How long a SQLite statement waits for another connection's write lock (libsql's `timeout`, in ms). */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -48,6 +49,12 @@ export function buildOrmOptions(db: Pick<AppConfig['db'], 'url' | 'driver'>, ent
     driver: loadLibSqlDriver(),
     dbName: file,
     driverOptions: { connection: { timeout: SQLITE_BUSY_TIMEOUT_MS } },
+    pool: {
+      afterCreate: (
+        connection: Parameters<typeof cachePreparedStatements>[0],
+        done: (error: null, connection: unknown) => void,
+      ) => done(null, cachePreparedStatements(connection)),
+    },
   };
 }
 

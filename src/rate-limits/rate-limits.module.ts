@@ -1,12 +1,13 @@
 import { ExecutionContext, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ThrottlerModule, ThrottlerStorageService } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { Request } from 'express';
 import type Redis from 'ioredis';
 import { authKindOf } from '../common/auth/auth.decorators';
 import { AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.module';
 import { AuthFailureLimiter } from './auth-failure-limiter';
+import { InMemoryThrottlerStorage } from './in-memory-throttler-storage';
 import { isWebhookRoute } from './rate-limit.guard';
 import { RateLimiter } from './rate-limiter';
 
@@ -40,7 +41,7 @@ function redisThrottlerStorage(redis: Redis) {
       useFactory: (config: ConfigService<AppConfig, true>, redis: Redis | null) => {
         const limits = config.get('rateLimits', { infer: true });
         return {
-          storage: redis ? redisThrottlerStorage(redis) : new ThrottlerStorageService(),
+          storage: redis ? redisThrottlerStorage(redis) : new InMemoryThrottlerStorage(),
           generateKey: budgetAcrossRoutes,
           throttlers: [
             {

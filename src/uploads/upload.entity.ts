@@ -193,6 +193,32 @@ export interface UploadPostSettings {
   autoAddMusic?: boolean;
 }
 
+/** What the API shows of an upload (dto/upload.mapping.ts); the status GET reads only these columns. */
+export const UPLOAD_VIEW_FIELDS = [
+  'id',
+  'userId',
+  'mode',
+  'source',
+  'mediaType',
+  'status',
+  'uploadedBytes',
+  'uploadedChunks',
+  'totalChunks',
+  'publishId',
+  'tiktokStatus',
+  'failReason',
+  'postIds',
+  'shareUrl',
+  'error',
+  'video',
+  'photos',
+  'malwareScan',
+  'publishAt',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof Upload)[];
+export type UploadView = Pick<Upload, (typeof UPLOAD_VIEW_FIELDS)[number]>;
+
 export interface UploadPhotos {
   count: number;
   coverIndex: number;

@@ -30,7 +30,10 @@ export class UploadsService {
   }
 
   async getUpload(caller: AuthenticatedTenant, id: string): Promise<UploadResponse> {
-    return toUploadResponse(await this.find(caller, id));
+    // Another tenant's upload is simply not found (docs/errors.md `not_found`).
+    const upload = await this.uploads.findViewForTenant(caller.tenantId, id);
+    if (!upload) throw new NotFoundError('No upload with this id.');
+    return toUploadResponse(upload);
   }
 
   /** Newest first; the cursor is opaque (the last item's creation time and id). */

@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AppConfig } from '../../config/app-config';
 import { bodyParsers } from '../http/body-parsers';
-import { REDACT_PATHS, redactUrl } from './redaction';
+import { redactLogLine, redactUrl } from './redaction';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -22,7 +22,7 @@ export class LoggingModule implements NestModule {
           useFactory: (config: ConfigService<AppConfig, true>) => {
             const options = {
               level: config.get('app', { infer: true }).logLevel,
-              redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+              hooks: { streamWrite: redactLogLine },
               genReqId: (req: IncomingMessage, res: ServerResponse) => {
                 const given = req.headers['x-request-id'];
                 const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

@@ -1,8 +1,8 @@
-import { Upload } from '../upload.entity';
+import { UploadView } from '../upload.entity';
 import { UploadResponse } from './upload.response';
 
 /** The API's view of an upload row (docs/design.md, "Uploads"). */
-export function toUploadResponse(upload: Upload): UploadResponse {
+export function toUploadResponse(upload: UploadView): UploadResponse {
   return {
     id: upload.id,
     userId: upload.userId,
