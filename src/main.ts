@@ -4,7 +4,7 @@ import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
 import { loadEnvironmentOrExit } from './config/load-environment';
 import { TenantsService } from './tenants/tenants.service';
-import { TikTokSandbox } from './tiktok-sandbox/tiktok-sandbox';
+import type { TikTokSandbox } from './tiktok-sandbox/tiktok-sandbox';
 
 async function main(): Promise<void> {
   process.stdout.write(`tiktok-gateway on Node.js ${process.version} (${process.execPath})\n`);
@@ -32,6 +32,11 @@ async function main(): Promise<void> {
 }
 
 async function startSandbox(config: AppConfig): Promise<TikTokSandbox> {
+  // Loaded only in sandbox mode: a live instance never holds the emulator's code.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { TikTokSandbox } =
+    require('./tiktok-sandbox/tiktok-sandbox') as typeof import('./tiktok-sandbox/tiktok-sandbox');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const sandbox = new TikTokSandbox({
     clientKey: config.tiktok.clientKey,
     clientSecret: config.tiktok.clientSecret,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayProcess as GatewayChild } from '../../test/harness/gateway-process';
 import { REPO_ROOT } from './processes';
@@ -8,6 +8,14 @@ import { BENCH_CLIENT, type SandboxProcess } from './sandbox-process';
 export const BENCH_ADMIN_KEY = `bench-admin-${randomBytes(16).toString('hex')}`;
 export const BENCH_TOKEN_KEYS = `bench:${randomBytes(32).toString('base64')}`;
 let gatewayMain = join(REPO_ROOT, 'dist', 'src', 'main.js');
+
+/** The Node.js options `npm start` runs the gateway with (package.json), so the bench measures the same process. */
+function startScriptNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  return scripts.start.split(' ').filter((word) => word.startsWith('--'));
+}
 
 /**
  * Copies the built gateway (dist/) into the bench's folder, beside a link to node_modules, so a rebuild in the
@@ -61,8 +69,14 @@ export async function startGatewayProcess({
   const started = performance.now();
   const command = npmStart
     ? [npmCli(), 'start']
-    : // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway under a benchmark
-      [...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...nodeArgs, gatewayMain];
+    : // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the gateway under a benchmark;
+      // given after npm start's own options, it can also override them (of a V8 flag given twice, the last counts).
+      [
+        ...startScriptNodeFlags(),
+        ...(process.env.BENCH_GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        ...nodeArgs,
+        gatewayMain,
+      ];
   const child = await GatewayChild.start(
     gatewayMain,
     port,

@@ -1,9 +1,8 @@
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ExecutionContext, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { Request } from 'express';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { authKindOf } from '../common/auth/auth.decorators';
 import { AppConfig } from '../config/app-config';
 import { REDIS_CLIENT } from '../redis/redis.module';
@@ -20,6 +19,15 @@ const clientIp = (req: Record<string, unknown>) => `ip:${String((req as unknown 
 /** One budget per key or IP across all routes (the throttler's default key counts each route apart). */
 const budgetAcrossRoutes = (_context: ExecutionContext, tracker: string, name: string) => `${name}:${tracker}`;
 
+/** Loaded only with REDIS_URL, like the Redis client it drives (src/redis/redis.module.ts). */
+function redisThrottlerStorage(redis: Redis) {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { ThrottlerStorageRedisService } =
+    require('@nest-lab/throttler-storage-redis') as typeof import('@nest-lab/throttler-storage-redis');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return new ThrottlerStorageRedisService(redis);
+}
+
 /**
  * Rate limits: `api` per API key on every keyed route, `public` per client IP on the routes without a key (the
  * connect flow), `webhooks` per client IP on TikTok's webhooks. The per key+user upload limit needs the form's
@@ -33,7 +41,7 @@ const budgetAcrossRoutes = (_context: ExecutionContext, tracker: string, name: s
       useFactory: (config: ConfigService<AppConfig, true>, redis: Redis | null) => {
         const limits = config.get('rateLimits', { infer: true });
         return {
-          storage: redis ? new ThrottlerStorageRedisService(redis) : new InMemoryThrottlerStorage(),
+          storage: redis ? redisThrottlerStorage(redis) : new InMemoryThrottlerStorage(),
           generateKey: budgetAcrossRoutes,
           throttlers: [
             {

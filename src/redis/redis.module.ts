@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
@@ -24,8 +24,13 @@ class RedisCloser implements OnApplicationShutdown {
       inject: [ConfigService],
       useFactory: (config: ConfigService<AppConfig, true>): Redis | null => {
         const url = config.get('redis', { infer: true }).url;
+        if (!url) return null;
+        // Loaded only with REDIS_URL: without it the client library would be memory spent for nothing.
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const { default: RedisClient } = require('ioredis') as typeof import('ioredis');
+        /* eslint-enable @typescript-eslint/no-require-imports */
         // Fail fast per command while Redis is down instead of queueing requests behind a dead connection.
-        return url ? new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false }) : null;
+        return new RedisClient(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
       },
     },
     RedisCloser,
