@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { LookupFunction } from 'node:net';
-import { Agent, request } from '../common/net/http-client';
+import { Agent, request } from 'undici';
 import { WebhookRefusal, WebhookTargetPolicy } from '../common/net/webhook-target-policy';
 
 export type SendOutcome = { delivered: true; status: number } | { delivered: false; status?: number; error: string };

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Agent } from '../common/net/http-client';
+import { Agent } from 'undici';
 import { TikTokApiMetrics } from './tiktok-api.metrics';
 import {
   toCreatorInfo,

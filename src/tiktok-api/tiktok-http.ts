@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Dispatcher, request } from '../common/net/http-client';
+import { type Dispatcher, request } from 'undici';
 import { TikTokUnavailableError } from './tiktok-api.error';
 import { TikTokApiMetrics, type TikTokRequestOutcome } from './tiktok-api.metrics';
 import { type AttemptOutcome, decideRetry, type RetryMode, type RetrySettings } from './retry-policy';
