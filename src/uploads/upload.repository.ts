@@ -115,28 +115,25 @@ export class UploadRepository extends EntityRepository<Upload> {
    */
   async findViewForTenant(tenantId: string, id: string): Promise<UploadView | null> {
     const em = this.getEntityManager();
-    this.viewQuery ??= this.buildViewQuery();
-    const params = this.viewQuery.params.map((param) => (param === 'id' ? id : tenantId));
-    const raw: Record<string, unknown> | undefined = await em
-      .getConnection()
-      .execute<Record<string, unknown>>(this.viewQuery.sql, params, 'get');
-    const meta = em.getMetadata(Upload);
-    const row = raw && (em.getDriver().mapResult(raw, meta) as Record<string, unknown> | null);
+    const query = (this.viewQuery ??= this.buildViewQuery());
+    const params = query.params.map((param) => (param === 'id' ? id : tenantId));
+    const raw = await em.getConnection().execute<Record<string, unknown>>(query.sql, params, 'get');
+    const row = raw && (em.getDriver().mapResult(raw, em.getMetadata(Upload)) as Record<string, unknown> | null);
     if (!row) return null;
-    const platform = em.getPlatform();
-    for (const prop of meta.props) {
-      const value = row[prop.name];
-      if (prop.customType && value !== undefined && value !== null) {
-        row[prop.name] = prop.customType.convertToJSValue(value, platform);
-      }
+    for (const { name, customType } of query.typedProps) {
+      const value = row[name];
+      if (value !== undefined && value !== null) row[name] = customType?.convertToJSValue(value, query.platform);
     }
     return row as unknown as UploadView;
   }
 
-  private viewQuery?: { sql: string; params: ('id' | 'tenant')[] };
+  private viewQuery?: ReturnType<UploadRepository['buildViewQuery']>;
 
-  /** The view's SQL with `?` placeholders, and which value each placeholder takes (found with marker values). */
-  private buildViewQuery(): { sql: string; params: ('id' | 'tenant')[] } {
+  /**
+   * The view's SQL with `?` placeholders, which value each placeholder takes (found with marker values), and the
+   * shown properties whose column type converts the database's value (JSON, bigint).
+   */
+  private buildViewQuery() {
     const marker = { id: randomUUID(), tenant: randomUUID() };
     const { sql, bindings } = this.createQueryBuilder()
       .select([...UPLOAD_VIEW_FIELDS])
@@ -147,7 +144,10 @@ export class UploadRepository extends EntityRepository<Upload> {
       value === marker.id ? 'id' : value === marker.tenant ? 'tenant' : undefined,
     );
     if (params.some((param) => param === undefined)) throw new Error(`Unexpected bindings for ${sql}`);
-    return { sql, params: params as ('id' | 'tenant')[] };
+    const shown = new Set<string>(UPLOAD_VIEW_FIELDS);
+    const em = this.getEntityManager();
+    const typedProps = em.getMetadata(Upload).props.filter((prop) => prop.customType && shown.has(prop.name));
+    return { sql, params: params as ('id' | 'tenant')[], typedProps, platform: em.getPlatform() };
   }
 
   /** Another tenant's upload is not found. */

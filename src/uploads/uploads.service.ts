@@ -30,10 +30,7 @@ export class UploadsService {
   }
 
   async getUpload(caller: AuthenticatedTenant, id: string): Promise<UploadResponse> {
-    // Another tenant's upload is simply not found (docs/errors.md `not_found`).
-    const upload = await this.uploads.findViewForTenant(caller.tenantId, id);
-    if (!upload) throw new NotFoundError('No upload with this id.');
-    return toUploadResponse(upload);
+    return toUploadResponse(found(await this.uploads.findViewForTenant(caller.tenantId, id)));
   }
 
   /** Newest first; the cursor is opaque (the last item's creation time and id). */
@@ -99,11 +96,14 @@ export class UploadsService {
   }
 
   private async find(caller: AuthenticatedTenant, id: string): Promise<Upload> {
-    // Another tenant's upload is simply not found (docs/errors.md `not_found`).
-    const upload = await this.uploads.findForTenant(caller.tenantId, id);
-    if (!upload) throw new NotFoundError('No upload with this id.');
-    return upload;
+    return found(await this.uploads.findForTenant(caller.tenantId, id));
   }
+}
+
+/** Another tenant's upload is simply not found (docs/errors.md `not_found`). */
+function found<T>(upload: T | null): T {
+  if (!upload) throw new NotFoundError('No upload with this id.');
+  return upload;
 }
 
 function encodeCursor(upload: Upload): string {
