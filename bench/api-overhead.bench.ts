@@ -12,7 +12,7 @@ import { startSandboxProcess } from './support/sandbox-process';
 export async function benchApiOverhead(workDir: string): Promise<BenchResult[]> {
   const seconds = Number(process.env.BENCH_DURATION_SECONDS ?? 20);
   const bare = await measureBareRoute(seconds);
-  const { gateway, floor } = await measureGatewayRoute(workDir, seconds);
+  const { gateway, floor, lean } = await measureGatewayRoute(workDir, seconds);
   const share = gateway.rps / bare.rps;
   const describe = (r: LoadResult) => `${Math.round(r.rps)} req/s, p99 ${r.p99Ms} ms`;
   const cpu = (r: LoadResult) => `${Math.round(r.cpuUsPerRequest)} µs`;
@@ -31,6 +31,8 @@ export async function benchApiOverhead(workDir: string): Promise<BenchResult[]> 
         `gateway LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'} (one JSON log line per request)`,
         `the gateway's own floor, GET /health/live in the same process (no key, no database, not logged): ` +
           `${describe(floor)} = ${((floor.rps / bare.rps) * 100).toFixed(0)}% of bare`,
+        `the same GET's work without Nest, Express and MikroORM (bench/support/lean-status-main.ts, same database ` +
+          `file, same body): ${describe(lean)} = ${((lean.rps / bare.rps) * 100).toFixed(0)}% of bare, ${cpu(lean)} per request`,
       ],
     },
   ];
@@ -50,12 +52,14 @@ async function measureBareRoute(seconds: number): Promise<LoadResult> {
 async function measureGatewayRoute(
   workDir: string,
   seconds: number,
-): Promise<{ gateway: LoadResult; floor: LoadResult }> {
+): Promise<{ gateway: LoadResult; floor: LoadResult; lean: LoadResult }> {
   const port = await freePort();
+  const dir = join(workDir, 'api');
   const sandbox = await startSandboxProcess({ redirectUris: [callbackUrl(port)], processingDelayMs: 50 });
+  let measured: { gateway: LoadResult; floor: LoadResult; path: string; apiKey: string; body: unknown };
   try {
     const env = { RATE_LIMIT_API_PER_MINUTE: '1000000' };
-    const gateway = await startGatewayProcess({ port, dir: join(workDir, 'api'), sandbox, env });
+    const gateway = await startGatewayProcess({ port, dir, sandbox, env });
     try {
       const { apiKey } = await new HttpGateway(gateway.url).createTenant(BENCH_ADMIN_KEY);
       const api = new HttpGateway(gateway.url, apiKey);
@@ -63,15 +67,54 @@ async function measureGatewayRoute(
       const { id } = await api.postVideo(join(FIXTURES_DIR, 'h264.mp4'), { userId: 'bench-user' });
       // A settled upload, so no worker or status poller runs beside the load.
       await api.waitForUpload(id, 20_000);
-      log(`api: gateway GET /api/tiktok/uploads/${id} for ${seconds} s`);
+      const path = `/api/tiktok/uploads/${id}`;
+      log(`api: gateway GET ${path} for ${seconds} s`);
       const pid = gateway.process.pid;
-      const route = await load(`${gateway.url}/api/tiktok/uploads/${id}`, seconds, pid, { 'X-API-Key': apiKey });
+      const route = await load(`${gateway.url}${path}`, seconds, pid, { 'X-API-Key': apiKey });
       log(`api: gateway GET /health/live for ${seconds} s`);
-      return { gateway: route, floor: await load(`${gateway.url}/health/live`, seconds, pid) };
+      const floor = await load(`${gateway.url}/health/live`, seconds, pid);
+      const body = await readJson(`${gateway.url}${path}`, apiKey);
+      measured = { gateway: route, floor, path, apiKey, body };
     } finally {
       await gateway.stop();
     }
   } finally {
     await sandbox.stop();
   }
+  // After the gateway stopped: its periodic writes would lock the file under the lean route's reads.
+  const lean = await measureLeanRoute(join(dir, 'gateway.sqlite'), measured, seconds);
+  return { gateway: measured.gateway, floor: measured.floor, lean };
+}
+
+/**
+ * The reference for "what it would take": the GET's work on a bare node:http server over the gateway's database
+ * file, which must answer the body the gateway answered.
+ */
+async function measureLeanRoute(
+  databasePath: string,
+  gateway: { path: string; apiKey: string; body: unknown },
+  seconds: number,
+): Promise<LoadResult> {
+  const lean = spawnNode([...TS_NODE, join(__dirname, 'support', 'lean-status-main.ts'), databasePath], {
+    NODE_ENV: 'production',
+  });
+  try {
+    const [, base] = await waitForLine(lean.child, /^LEAN (\S+)$/m, 60_000);
+    lean.child.stdout?.resume(); // one log line per request, drained like the gateway's
+    const url = `${base}${gateway.path}`;
+    const body = await readJson(url, gateway.apiKey);
+    if (JSON.stringify(body) !== JSON.stringify(gateway.body)) {
+      throw new Error(`the lean route answers ${JSON.stringify(body)}, the gateway ${JSON.stringify(gateway.body)}`);
+    }
+    log(`api: lean status route ${url} for ${seconds} s`);
+    return await load(url, seconds, lean.pid, { 'X-API-Key': gateway.apiKey });
+  } finally {
+    await lean.stop();
+  }
+}
+
+async function readJson(url: string, apiKey: string): Promise<unknown> {
+  const response = await fetch(url, { headers: { 'X-API-Key': apiKey } });
+  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}`);
+  return response.json();
 }
