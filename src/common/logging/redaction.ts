@@ -39,8 +39,6 @@ const CENSORED = '"[redacted]"';
  * quote is escaped.
  */
 export function redactLogLine(line: string): string {
-  SECRET_KEY.lastIndex = 0;
-  if (!SECRET_KEY.test(line)) return line;
   let out = '';
   let from = 0;
   SECRET_KEY.lastIndex = 0;
@@ -51,7 +49,7 @@ export function redactLogLine(line: string): string {
     from = valueEnd;
     SECRET_KEY.lastIndex = valueEnd;
   }
-  return out + line.slice(from);
+  return from === 0 ? line : out + line.slice(from);
 }
 
 /** Where the JSON value starting at `start` ends (exclusive): a string, an object or array, or a bare literal. */
