@@ -12,7 +12,8 @@ import { startSandboxProcess } from './support/sandbox-process';
 export async function benchApiOverhead(workDir: string): Promise<BenchResult[]> {
   const seconds = Number(process.env.BENCH_DURATION_SECONDS ?? 20);
   const bare = await measureBareRoute(seconds);
-  const { gateway, floor, lean } = await measureGatewayRoute(workDir, seconds);
+  const { gateway, floor, served } = await measureGatewayRoute(workDir, seconds);
+  const lean = await measureLeanRoute(served, seconds);
   const share = gateway.rps / bare.rps;
   const describe = (r: LoadResult) => `${Math.round(r.rps)} req/s, p99 ${r.p99Ms} ms`;
   const cpu = (r: LoadResult) => `${Math.round(r.cpuUsPerRequest)} µs`;
@@ -52,11 +53,10 @@ async function measureBareRoute(seconds: number): Promise<LoadResult> {
 async function measureGatewayRoute(
   workDir: string,
   seconds: number,
-): Promise<{ gateway: LoadResult; floor: LoadResult; lean: LoadResult }> {
+): Promise<{ gateway: LoadResult; floor: LoadResult; served: ServedUpload }> {
   const port = await freePort();
   const dir = join(workDir, 'api');
   const sandbox = await startSandboxProcess({ redirectUris: [callbackUrl(port)], processingDelayMs: 50 });
-  let measured: { gateway: LoadResult; floor: LoadResult; path: string; apiKey: string; body: unknown };
   try {
     const env = { RATE_LIMIT_API_PER_MINUTE: '1000000' };
     const gateway = await startGatewayProcess({ port, dir, sandbox, env });
@@ -74,28 +74,30 @@ async function measureGatewayRoute(
       log(`api: gateway GET /health/live for ${seconds} s`);
       const floor = await load(`${gateway.url}/health/live`, seconds, pid);
       const body = await readJson(`${gateway.url}${path}`, apiKey);
-      measured = { gateway: route, floor, path, apiKey, body };
+      return { gateway: route, floor, served: { databasePath: join(dir, 'gateway.sqlite'), path, apiKey, body } };
     } finally {
       await gateway.stop();
     }
   } finally {
     await sandbox.stop();
   }
-  // After the gateway stopped: its periodic writes would lock the file under the lean route's reads.
-  const lean = await measureLeanRoute(join(dir, 'gateway.sqlite'), measured, seconds);
-  return { gateway: measured.gateway, floor: measured.floor, lean };
+}
+
+/** The upload the gateway served under load, with what it answered, in the database file it left behind. */
+interface ServedUpload {
+  databasePath: string;
+  path: string;
+  apiKey: string;
+  body: unknown;
 }
 
 /**
  * The reference for "what it would take": the GET's work on a bare node:http server over the gateway's database
- * file, which must answer the body the gateway answered.
+ * file, which must answer the body the gateway answered. Run once the gateway has stopped: its periodic writes would
+ * lock the file under these reads.
  */
-async function measureLeanRoute(
-  databasePath: string,
-  gateway: { path: string; apiKey: string; body: unknown },
-  seconds: number,
-): Promise<LoadResult> {
-  const lean = spawnNode([...TS_NODE, join(__dirname, 'support', 'lean-status-main.ts'), databasePath], {
+async function measureLeanRoute(gateway: ServedUpload, seconds: number): Promise<LoadResult> {
+  const lean = spawnNode([...TS_NODE, join(__dirname, 'support', 'lean-status-main.ts'), gateway.databasePath], {
     NODE_ENV: 'production',
   });
   try {

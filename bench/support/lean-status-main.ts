@@ -10,6 +10,8 @@ import { apiKeyLookupId, hashSecret, secretsEqual } from '../../src/common/crypt
 import { securityHeaders } from '../../src/common/http/security-headers';
 import { redactLogLine, redactUrl } from '../../src/common/logging/redaction';
 import { InMemoryThrottlerStorage } from '../../src/rate-limits/in-memory-throttler-storage';
+import { toUploadResponse } from '../../src/uploads/dto/upload.mapping';
+import { UPLOAD_VIEW_FIELDS, type UploadView } from '../../src/uploads/upload.entity';
 
 // libsql ships no types for its synchronous API; this is the part used here.
 interface Statement {
@@ -24,9 +26,10 @@ const Database = require('libsql') as new (
 };
 
 const ROUTE = /^\/api\/tiktok\/uploads\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-const VIEW_COLUMNS =
-  'id, user_id, mode, source, media_type, status, uploaded_bytes, uploaded_chunks, total_chunks, publish_id, ' +
-  'tiktok_status, fail_reason, post_ids, share_url, error, video, photos, malware_scan, publish_at, created_at, updated_at';
+/** The shown properties' columns, named as MikroORM's default naming strategy names them (`mediaType` → `media_type`). */
+const VIEW_COLUMNS = UPLOAD_VIEW_FIELDS.map((field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+const JSON_FIELDS = new Set<string>(['postIds', 'error', 'video', 'photos', 'malwareScan']);
+const DATE_FIELDS = new Set<string>(['publishAt', 'createdAt', 'updatedAt']);
 const PER_MINUTE = 1_000_000;
 
 function main(): void {
@@ -35,7 +38,7 @@ function main(): void {
   const keyByLookupId = db.prepare(
     'select secret_hash, tenant_id from api_key where lookup_id = ? and revoked_at is null',
   );
-  const view = db.prepare(`select ${VIEW_COLUMNS} from upload where id = ? and tenant_id = ?`);
+  const view = db.prepare(`select ${VIEW_COLUMNS.join(', ')} from upload where id = ? and tenant_id = ?`);
   const verified = new Map<string, { secretHash: string; tenantId: string }>();
   const limits = new InMemoryThrottlerStorage();
   const headers = securityHeaders() as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
@@ -89,7 +92,7 @@ function main(): void {
       res.setHeader('X-RateLimit-Remaining', Math.max(0, PER_MINUTE - totalHits));
       const row = view.all(id, tenantId)[0];
       if (!row) return send(404, { error: { code: 'not_found' } }, tenantId);
-      send(200, toResponse(row), tenantId);
+      send(200, toUploadResponse(toView(row)), tenantId);
     });
   });
   server.listen(0, '127.0.0.1', () => {
@@ -101,38 +104,18 @@ function main(): void {
   });
 }
 
-/** The response mapping of src/uploads/dto/upload.mapping.ts over the raw row (JSON text, epoch-millisecond dates). */
-function toResponse(row: Record<string, unknown>): Record<string, unknown> {
-  const json = (value: unknown) => (value === null ? null : (JSON.parse(String(value)) as Record<string, unknown>));
-  const date = (value: unknown) => (value === null ? null : new Date(Number(value)));
-  const video = json(row.video);
-  const photos = json(row.photos);
-  return {
-    id: row.id,
-    userId: row.user_id,
-    mode: row.mode,
-    source: row.source,
-    mediaType: row.media_type,
-    status: row.status,
-    progress: {
-      uploadedBytes: Number(row.uploaded_bytes),
-      totalBytes: video?.sizeBytes ?? null,
-      uploadedChunks: row.uploaded_chunks,
-      totalChunks: row.total_chunks,
-    },
-    publishId: row.publish_id,
-    tiktokStatus: row.tiktok_status,
-    failReason: row.fail_reason,
-    postIds: json(row.post_ids),
-    shareUrl: row.share_url,
-    error: json(row.error),
-    video,
-    photos: photos ? { count: photos.count, coverIndex: photos.coverIndex, urls: photos.urls ?? null } : null,
-    malwareScan: json(row.malware_scan),
-    publishAt: date(row.publish_at),
-    createdAt: date(row.created_at),
-    updatedAt: date(row.updated_at),
-  };
+/** The row as the entity's types would read it (JSON text parsed, epoch-millisecond dates, bigint as a number). */
+function toView(row: Record<string, unknown>): UploadView {
+  const view: Record<string, unknown> = {};
+  UPLOAD_VIEW_FIELDS.forEach((field, i) => {
+    const value = row[VIEW_COLUMNS[i]];
+    if (value === null) view[field] = null;
+    else if (JSON_FIELDS.has(field)) view[field] = JSON.parse(String(value));
+    else if (DATE_FIELDS.has(field)) view[field] = new Date(Number(value));
+    else if (field === 'uploadedBytes') view[field] = Number(value);
+    else view[field] = value;
+  });
+  return view as unknown as UploadView;
 }
 
 main();
