@@ -1,7 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { testPreset } from '../../config/presets';
 import { createApp } from '../../src/app.factory';
@@ -59,10 +59,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const ownsSandbox = !options.sandbox;
   const sandbox = options.sandbox ?? (await startTestSandbox(options.sandboxOptions));
   const spoolDir = mkdtempSync(join(tmpdir(), 'tgw-spool-'));
+  // An app's disk is its spool folder, and its name goes with it: apps on folders of their own are separate hosts
+  // (the host-name default would make every app in this process one host, each claiming the others' videos), and
+  // an app started on a folder another left behind is that host restarted.
+  const disk = options.env?.UPLOAD_SPOOL_DIR ?? spoolDir;
   const config = loadConfig({
     ...testPreset,
     DATABASE_URL: database.url,
     UPLOAD_SPOOL_DIR: spoolDir,
+    INSTANCE_ID: `test-${basename(disk)}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 50),
     LOG_LEVEL: 'info',
     PUBLIC_URL: TEST_PUBLIC_URL,
     TIKTOK_AUTH_URL: sandbox.authorizeUrl,
