@@ -31,12 +31,15 @@ export function buildOrmOptions(db: Pick<AppConfig['db'], 'url' | 'driver'>, ent
     debug: false,
   };
   if (db.driver === 'postgresql') {
-    // A database that hangs must fail fast (503), not hold requests for knex's default 60 s.
+    // A database that hangs must fail fast (503), not hold requests for knex's default 60 s. A connection attempt
+    // that fails does not fail the request waiting for a connection (knex's `propagateCreateError` default): after
+    // an outage, attempts made into it still time out seconds later, and would fail requests a healthy connection
+    // can serve; a request still gets its 503 once the acquire timeout has passed.
     return {
       ...common,
       driver: loadPostgreSqlDriver(),
       clientUrl: db.url,
-      pool: { min: 0, max: 10, acquireTimeoutMillis: 5000 },
+      pool: { min: 0, max: 10, acquireTimeoutMillis: 5000, propagateCreateError: false },
       driverOptions: { connection: { connectionTimeoutMillis: 5000 }, acquireConnectionTimeout: 5000 },
     };
   }
